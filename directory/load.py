@@ -1,0 +1,155 @@
+"""Load listing files: strict, safe YAML with a line number for every value.
+
+`load_file` reads one YAML file and returns a `LoadedFile`: the data as plain
+dicts, lists and strings, plus the line of every key path, so that later errors can
+say `path:line`. It builds values straight from the parser's events (libyaml's C
+parser where available), which makes it both fast and strict:
+
+- every scalar stays text exactly as written (`0100109106` keeps its leading zero);
+  pydantic turns text into numbers, dates and booleans where the model wants them.
+  Only an empty value, `~` or `null` becomes None;
+- duplicate keys, anchors/aliases, explicit tags, tabs, non-UTF-8 bytes, empty files,
+  more than one document, a top level that is not a mapping and files over
+  `MAX_FILE_BYTES` are refused with a `LoadError`;
+- all text is normalised to Unicode NFC.
+
+It does not know what a listing is: see `models.py` and `validate.py`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .text import nfc
+
+MAX_FILE_BYTES = 256 * 1024
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass
+class LoadError(Exception):
+    """A file that cannot be read as a listing. `code` keys the message table."""
+    code: str
+    line: int = 1
+    detail: str = ""
+
+
+@dataclass
+class LoadedFile:
+    path: Path
+    data: dict
+    lines: dict[tuple, int] = field(default_factory=dict)
+
+    def line_of(self, loc: tuple) -> int:
+        """The line of the deepest known part of `loc` (a pydantic error location)."""
+        loc = tuple(loc)
+        while loc:
+            if loc in self.lines:
+                return self.lines[loc]
+            loc = loc[:-1]
+        return 1
+
+
+def load_file(path: Path) -> LoadedFile:
+    """Read and parse one listing file. Raises LoadError."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise LoadError("too_large", detail=f"{size // 1024} KiB > {MAX_FILE_BYTES // 1024} KiB")
+    raw = path.read_bytes()
+    return LoadedFile(path, *parse(raw))
+
+
+def parse(raw: bytes) -> tuple[dict, dict[tuple, int]]:
+    if raw.startswith(b"\xef\xbb\xbf"):  # a BOM from Windows Notepad is harmless
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise LoadError("not_utf8", line=raw[: err.start].count(b"\n") + 1) from None
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        raise LoadError("empty")
+    if "\t" in text:
+        raise LoadError("tab", line=text[: text.index("\t")].count("\n") + 1)
+    builder = _Builder()
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            builder.feed(event)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        raise LoadError("syntax", line=mark.line + 1 if mark else 1,
+                        detail=err.problem or "") from None
+    except yaml.YAMLError as err:
+        raise LoadError("syntax", detail=str(err)) from None
+    if builder.documents != 1:
+        raise LoadError("documents")
+    if not isinstance(builder.root, dict):
+        raise LoadError("not_mapping")
+    return builder.root, builder.lines
+
+
+class _Builder:
+    """Turns a stream of parser events into Python values, recording lines."""
+
+    def __init__(self):
+        self.root = None
+        self.documents = 0
+        self.lines: dict[tuple, int] = {}
+        # Each frame: [container, path, pending key or None]
+        self.stack: list[list] = []
+
+    def feed(self, event):
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            return
+        if isinstance(event, yaml.AliasEvent):
+            raise LoadError("alias", line=event.start_mark.line + 1)
+        if getattr(event, "anchor", None):
+            raise LoadError("alias", line=event.start_mark.line + 1)
+        if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            tag = event.tag
+            if tag is not None and not (isinstance(event, yaml.ScalarEvent) and tag == "!"):
+                raise LoadError("tag", line=event.start_mark.line + 1, detail=tag)
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.ScalarEvent):
+            plain = event.style in ("", None)
+            value = None if plain and event.value in _NULLS else nfc(event.value)
+            self._add(value, line)
+        elif isinstance(event, yaml.MappingStartEvent):
+            self._open({}, line)
+        elif isinstance(event, yaml.SequenceStartEvent):
+            self._open([], line)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            self.stack.pop()
+
+    def _open(self, container, line):
+        path = self._add(container, line)
+        self.stack.append([container, path, None])
+
+    def _add(self, value, line) -> tuple:
+        if not self.stack:
+            self.root = value
+            return ()
+        frame = self.stack[-1]
+        container, path, key = frame
+        if isinstance(container, list):
+            child = path + (len(container),)
+            container.append(value)
+        elif key is None:  # this scalar is a key
+            if not isinstance(value, str):
+                raise LoadError("complex_key", line=line)
+            if value in container:
+                raise LoadError("duplicate_key", line=line, detail=value)
+            frame[2] = value
+            container[value] = None
+            self.lines[path + (value,)] = line
+            return path + (value,)
+        else:
+            child = path + (key,)
+            container[key] = value
+            frame[2] = None
+        self.lines.setdefault(child, line)
+        return child

@@ -1,0 +1,411 @@
+"""The listing format: pydantic models, the single source of truth.
+
+One model per kind of listing, all sharing `ListingBase`, joined in `Listing` (a
+union discriminated by `kind`). The JSON Schema (`build.py schema`), the field
+reference and the templates of the contributor guide are generated from these
+models; nothing else describes the format.
+
+Field names follow schema.org / GS1 where one fits (`valid_from`, `valid_until`,
+`start_date`, `organizer`...). Each field's `title` is its Vietnamese label and its
+`description` says what to write, Vietnamese first then English.
+
+Checks that need more than one listing (references, unique tax codes, id equal to
+the file name) live in `validate.py`, not here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal, Union
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+from stdnum.vn import mst
+
+from . import vocab
+
+# --- Field types ---------------------------------------------------------------
+
+
+def _vocabulary(v: vocab.Vocabulary):
+    def resolve(value):
+        if isinstance(value, str) and (code := v.resolve(value)):
+            return code
+        raise PydanticCustomError(
+            "not_in_list", "must be one of: {allowed}",
+            {"allowed": ", ".join(v.codes()), "list": v.name},
+        )
+
+    return Annotated[str, BeforeValidator(resolve),
+                     WithJsonSchema({"type": "string", "enum": v.codes()})]
+
+
+Sector = _vocabulary(vocab.SECTORS)
+Scheme = _vocabulary(vocab.SCHEMES)
+WasteStream = _vocabulary(vocab.WASTE_STREAMS)
+MaterialCategory = _vocabulary(vocab.MATERIAL_CATEGORIES)
+RecyclerService = _vocabulary(vocab.RECYCLER_SERVICES)
+Unit = _vocabulary(vocab.UNITS)
+Period = _vocabulary(vocab.PERIODS)
+DeliveryTerm = _vocabulary(vocab.DELIVERY_TERMS)
+ModelStatus = _vocabulary(vocab.MODEL_STATUSES)
+EventStatus = _vocabulary(vocab.EVENT_STATUSES)
+Region = _vocabulary(vocab.REGIONS)
+OrganisationType = _vocabulary(vocab.ORGANISATION_TYPES)
+
+
+def _province(value):
+    if not isinstance(value, str):
+        raise PydanticCustomError("string_type", "must be text")
+    if name := vocab.resolve_province(value):
+        return name
+    if former := vocab.former_province(value):
+        old, new = former
+        raise PydanticCustomError(
+            "former_province", "{old} is no longer a province since 1 July 2025; it is now part of {new}",
+            {"old": old, "new": " hoặc ".join(new)},
+        )
+    raise PydanticCustomError("unknown_province", "not one of the 34 current provinces and cities", {})
+
+
+Province = Annotated[str, BeforeValidator(_province),
+                     WithJsonSchema({"type": "string", "enum": list(vocab.PROVINCES.values())})]
+
+
+def _check_pattern(pattern: str, error: str, hint: str):
+    regex = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not regex.fullmatch(value):
+            raise PydanticCustomError(error, hint, {})
+        return value
+
+    return AfterValidator(check)
+
+
+def _text(max_length: int):
+    return Annotated[str, Field(min_length=1, max_length=max_length),
+                     _check_pattern(r"[^\x00-\x08\x0b-\x1f\x7f]*", "control_character",
+                                    "contains an invisible control character")]
+
+
+Text = _text(300)
+LongText = _text(5000)
+
+Slug = Annotated[str, Field(max_length=80, json_schema_extra={"pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}),
+                 _check_pattern(r"[a-z0-9]+(-[a-z0-9]+)*", "slug",
+                                "use only a-z, 0-9 and '-', no diacritics")]
+
+Url = Annotated[str, Field(max_length=500, json_schema_extra={"pattern": "^https?://"}),
+                _check_pattern(r"https?://[^\s/?#]+\.[^\s/?#]+[^\s<>\"]*", "url_scheme",
+                               "must be a web address starting with http:// or https://")]
+
+Email = Annotated[str, Field(max_length=254),
+                  _check_pattern(r"[^@\s<>\"]+@[^@\s<>\"]+\.[a-zA-Z]{2,}", "email",
+                                 "not an e-mail address")]
+
+Phone = Annotated[str, Field(max_length=30),
+                  _check_pattern(r"\+?[0-9][0-9 .\-()]{7,18}[0-9]", "phone",
+                                 "not a phone number")]
+
+GitHubLogin = Annotated[str, _check_pattern(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}",
+                                            "github_login", "not a GitHub login")]
+
+
+def _tax_code(value: str) -> str:
+    try:
+        mst.validate(value)
+    except Exception:
+        raise PydanticCustomError("tax_code", "not a valid tax code", {}) from None
+    return value.strip()
+
+
+TaxCode = Annotated[str, Field(json_schema_extra={"pattern": r"^[0-9]{10}(-[0-9]{3})?$"}),
+                    AfterValidator(_tax_code)]
+
+
+def _date(value):
+    """Accept ISO dates and the Vietnamese day/month/year form 31/12/2025."""
+    if isinstance(value, str) and (m := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", value.strip())):
+        day, month, year = map(int, m.groups())
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            raise PydanticCustomError("date_invalid", "not a real date", {}) from None
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_date)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+def _f(title: str, description: str, **kwargs):
+    return Field(title=title, description=description, **kwargs)
+
+
+# --- Shared parts ----------------------------------------------------------------
+
+
+class Source(Strict):
+    """Where a fact comes from: a decision and its task, for listings from public documents."""
+    document: Text = _f("Văn bản", "Số hiệu văn bản, ví dụ 2323/QĐ-BCT / Document number")
+    task: Text | None = _f("Nhiệm vụ", "Số nhiệm vụ hoặc mục, ví dụ III.1 / Task or item number", default=None)
+    title: Text | None = _f("Trích yếu", "Tên văn bản hoặc nhiệm vụ / Title", default=None)
+    url: Url | None = _f("Đường dẫn", "Địa chỉ web của văn bản / Web address", default=None)
+
+
+class Certificate(Strict):
+    """A certificate, eco-label or permit (schema.org Certification, GS1 CertificationDetails)."""
+    scheme: Scheme = _f("Chương trình chứng nhận", "Mã chương trình, xem danh sách / Certification scheme")
+    scheme_name: Text | None = _f("Tên chương trình", "Bắt buộc khi scheme là 'khac' / Required when scheme is 'khac'",
+                                  default=None)
+    issuer: Text = _f("Cơ quan cấp", "Tổ chức cấp chứng nhận / Issuing body")
+    number: Text = _f("Số chứng nhận", "Số hiệu trên giấy chứng nhận / Certificate number")
+    valid_from: Date = _f("Có hiệu lực từ", "Ngày cấp, dạng 2025-01-31 / Valid from")
+    valid_until: Date = _f("Có hiệu lực đến", "Ngày hết hạn, dạng 2028-01-30 / Valid until")
+    url: Url | None = _f("Minh chứng", "Đường dẫn tới bản chứng nhận / Evidence URL", default=None)
+
+    @model_validator(mode="after")
+    def _dates_and_name(self):
+        if self.valid_until < self.valid_from:
+            raise PydanticCustomError("date_order", "valid_until is before valid_from",
+                                      {"field": "valid_until", "start": "valid_from"})
+        if self.scheme == "khac" and not self.scheme_name:
+            raise PydanticCustomError("scheme_name_missing", "scheme 'khac' needs scheme_name",
+                                      {"field": "scheme"})
+        return self
+
+    def is_valid_on(self, day: dt.date) -> bool:
+        return self.valid_from <= day <= self.valid_until
+
+
+class Address(Strict):
+    street: Text | None = _f("Địa chỉ", "Số nhà, đường, phường/xã / Street, ward", default=None)
+    province: Province = _f("Tỉnh/thành phố", "Một trong 34 tỉnh, thành phố hiện hành / Province or city")
+
+
+class Contact(Strict):
+    email: Email | None = _f("Thư điện tử", "Địa chỉ e-mail / E-mail", default=None)
+    phone: Phone | None = _f("Điện thoại", "Viết trong dấu nháy: '0912 345 678' / Phone, quoted", default=None)
+    website: Url | None = _f("Trang web", "Bắt đầu bằng https:// / Website", default=None)
+
+    @model_validator(mode="after")
+    def _at_least_one(self):
+        if not (self.email or self.phone or self.website):
+            raise PydanticCustomError("contact_empty", "give at least one of email, phone, website", {})
+        return self
+
+
+class Quantity(Strict):
+    amount: float = _f("Số lượng", "Số dương / A positive number", gt=0)
+    unit: Unit = _f("Đơn vị", "Mã UN/CEFACT: TNE (tấn), KGM (kg), LTR (lít), H87 (cái)... / Unit code")
+    per: Period | None = _f("Mỗi", "Nếu là công suất hoặc định kỳ: ngay, thang, nam... / Per period", default=None)
+
+
+class Document(Strict):
+    title: Text = _f("Tên tài liệu", "Tên tài liệu / Title")
+    url: Url = _f("Đường dẫn", "Địa chỉ web / Web address")
+
+
+class Recurrence(Strict):
+    recurring: bool = _f("Định kỳ", "true nếu lặp lại, false nếu một lần / Recurring or one-off")
+    interval: Period | None = _f("Chu kỳ", "Bắt buộc nếu định kỳ: tuan, thang, quy, nam / Interval", default=None)
+
+    @model_validator(mode="after")
+    def _interval_when_recurring(self):
+        if self.recurring and not self.interval:
+            raise PydanticCustomError("interval_missing", "a recurring listing needs an interval",
+                                      {"field": "recurring"})
+        return self
+
+
+# --- Listings --------------------------------------------------------------------
+
+
+class ListingBase(Strict):
+    id: Slug = _f("Mã định danh", "Trùng tên tệp, chữ thường không dấu, nối bằng '-' / Same as the file name")
+    name: Text = _f("Tên", "Tên đầy đủ bằng tiếng Việt / Name in Vietnamese")
+    name_en: Text | None = _f("Tên tiếng Anh", "Tên tiếng Anh, nếu có / English name", default=None)
+    summary: Text | None = _f("Tóm tắt", "Một câu giới thiệu ngắn / One-sentence summary", default=None)
+    description: LongText | None = _f("Mô tả", "Mô tả chi tiết, cho phép Markdown đơn giản / Description", default=None)
+    date_added: Date = _f("Ngày đăng", "Ngày đưa thông tin lên danh bạ / Date listed")
+    sample: bool = _f("Dữ liệu mẫu", "true nếu là ví dụ minh họa, không phải đơn vị thật / Sample data", default=False)
+    sources: list[Source] = _f("Nguồn", "Văn bản làm căn cứ / Source documents", default_factory=list)
+
+    def references(self) -> dict[str, str]:
+        """Field name -> id of the organisation listing it must point to."""
+        return {}
+
+
+class Organisation(ListingBase):
+    """Doanh nghiệp, tổ chức — an enterprise, cooperative, craft village or agency."""
+    kind: Literal["organisation"]
+    organisation_type: OrganisationType = _f("Loại hình", "doanh_nghiep, hop_tac_xa, lang_nghe... / Type")
+    tax_id: TaxCode | None = _f("Mã số thuế", "10 chữ số, chi nhánh thêm -001; viết trong dấu nháy / Tax code, quoted",
+                               default=None)
+    address: Address = _f("Địa chỉ", "Địa chỉ trụ sở / Head office address")
+    contact: Contact = _f("Liên hệ", "Ít nhất một cách liên hệ / At least one contact")
+    maintainers: list[GitHubLogin] = _f("Người cập nhật", "Tài khoản GitHub được sửa thông tin / GitHub logins",
+                                        min_length=1)
+
+    @model_validator(mode="after")
+    def _tax_id_for_firms(self):
+        if self.tax_id is None and self.organisation_type in ("doanh_nghiep", "hop_tac_xa"):
+            raise PydanticCustomError("tax_id_missing", "an enterprise or cooperative needs tax_id",
+                                      {"field": "organisation_type"})
+        return self
+
+
+class OwnedListing(ListingBase):
+    organisation: Slug = _f("Đơn vị", "Mã định danh của doanh nghiệp/tổ chức / Id of the organisation listing")
+
+    def references(self) -> dict[str, str]:
+        return {"organisation": self.organisation}
+
+
+class Product(OwnedListing):
+    """Sản phẩm thân thiện môi trường, sản phẩm được dán nhãn sinh thái."""
+    kind: Literal["product"]
+    sectors: list[Sector] = _f("Ngành", "Một hoặc nhiều ngành / Sectors", min_length=1)
+    gtin: Annotated[str, _check_pattern(r"[0-9]{8}|[0-9]{12,14}", "gtin", "must be 8, 12, 13 or 14 digits")] | None = \
+        _f("Mã vạch GTIN", "Mã vạch sản phẩm, viết trong dấu nháy / Barcode, quoted", default=None)
+    environmental_claims: list[Text] = _f("Đặc tính môi trường", "Ví dụ: 30% nhựa tái chế / Environmental claims",
+                                          default_factory=list)
+    certificates: list[Certificate] = _f("Chứng nhận, nhãn", "Nhãn sinh thái, nhãn năng lượng... / Certificates",
+                                         default_factory=list)
+    website: Url | None = _f("Trang sản phẩm", "Địa chỉ web / Product page", default=None)
+
+    @model_validator(mode="after")
+    def _has_evidence(self):
+        if not (self.certificates or self.environmental_claims):
+            raise PydanticCustomError("product_evidence", "give certificates or environmental_claims", {})
+        return self
+
+
+class Recycler(OwnedListing):
+    """Cơ sở thu gom, thu hồi, tái chế."""
+    kind: Literal["recycler"]
+    waste_streams: list[WasteStream] = _f("Loại chất thải nhận", "Danh sách loại chất thải / Accepted waste streams",
+                                          min_length=1)
+    services: list[RecyclerService] = _f("Dịch vụ", "thu_gom, thu_hoi, tai_che, xu_ly / Services", min_length=1)
+    capacity: Quantity | None = _f("Công suất", "Ví dụ 500 TNE mỗi nam / Capacity", default=None)
+    address: Address = _f("Địa điểm cơ sở", "Nơi đặt cơ sở / Facility address")
+    service_area: list[Province] = _f("Phạm vi phục vụ", "Các tỉnh phục vụ; để trống nếu toàn quốc / Provinces served",
+                                      default_factory=list)
+    nationwide: bool = _f("Toàn quốc", "true nếu phục vụ toàn quốc / Serves the whole country", default=False)
+    permits: list[Certificate] = _f("Giấy phép", "Giấy phép môi trường... / Permits", default_factory=list)
+    contact: Contact | None = _f("Liên hệ", "Nếu khác với đơn vị / If not the organisation's", default=None)
+
+    @model_validator(mode="after")
+    def _area(self):
+        if not self.service_area and not self.nationwide:
+            raise PydanticCustomError("service_area_missing", "give service_area or nationwide: true", {})
+        return self
+
+
+class Model(OwnedListing):
+    """Mô hình sản xuất và tiêu dùng bền vững (thí điểm, trình diễn)."""
+    kind: Literal["model"]
+    sectors: list[Sector] = _f("Ngành", "Một hoặc nhiều ngành / Sectors", min_length=1)
+    programme: Source = _f("Căn cứ chương trình", "Quyết định và nhiệm vụ sinh ra mô hình / Programme decision and task")
+    year: int = _f("Năm", "Năm thực hiện / Year", ge=2000, le=2100)
+    status: ModelStatus = _f("Tình trạng", "thi_diem, ap_dung, nhan_rong / Pilot, applied, replicated")
+    province: Province | None = _f("Tỉnh/thành phố", "Nơi thực hiện, nếu biết / Where", default=None)
+    results: list[Text] = _f("Kết quả", "Các kết quả chính / Results", default_factory=list)
+    documents: list[Document] = _f("Tài liệu", "Tài liệu hướng dẫn, báo cáo / Documents", default_factory=list)
+
+
+class Distributor(OwnedListing):
+    """Cơ sở phân phối bền vững được chứng nhận."""
+    kind: Literal["distributor"]
+    sectors: list[Sector] = _f("Ngành hàng", "Ngành hàng phân phối / Sectors", min_length=1)
+    address: Address = _f("Địa chỉ", "Địa chỉ cửa hàng/trung tâm / Address")
+    outlets: int | None = _f("Số điểm bán", "Số cửa hàng / Number of outlets", default=None, ge=1)
+    certificates: list[Certificate] = _f("Chứng nhận", "Chứng nhận phân phối bền vững / Certificates", min_length=1)
+    contact: Contact | None = _f("Liên hệ", "Nếu khác với đơn vị / If not the organisation's", default=None)
+
+
+class Exhibition(ListingBase):
+    """Triển lãm, hội chợ kết nối cung cầu (schema.org ExhibitionEvent)."""
+    kind: Literal["exhibition"]
+    organizer: Slug = _f("Đơn vị tổ chức", "Mã định danh của đơn vị tổ chức / Id of the organiser")
+    start_date: Date | None = _f("Ngày bắt đầu", "Dạng 2025-10-01 / Start date", default=None)
+    end_date: Date | None = _f("Ngày kết thúc", "Không trước ngày bắt đầu / End date", default=None)
+    year: int | None = _f("Năm", "Chỉ ghi khi chưa công bố ngày / Only when dates are not announced",
+                          default=None, ge=2000, le=2100)
+    venue: Text | None = _f("Địa điểm", "Tên và địa chỉ nơi tổ chức / Venue", default=None)
+    province: Province | None = _f("Tỉnh/thành phố", "Nơi tổ chức / Province", default=None)
+    region: Region = _f("Miền", "bac, trung, nam / Region")
+    sectors: list[Sector] = _f("Ngành", "Ngành hàng trưng bày / Sectors", default_factory=list)
+    booths: int | None = _f("Số gian hàng", "Số gian hàng dự kiến / Number of booths", default=None, ge=1)
+    status: EventStatus = _f("Tình trạng", "du_kien, hoan, huy / Status", default="du_kien")
+    website: Url | None = _f("Trang web", "Địa chỉ web / Website", default=None)
+
+    def references(self) -> dict[str, str]:
+        return {"organizer": self.organizer}
+
+    @model_validator(mode="after")
+    def _dates_and_region(self):
+        if (self.start_date is None) != (self.end_date is None) or (self.start_date is None and not self.year):
+            raise PydanticCustomError("event_dates", "give start_date and end_date, or year when not announced",
+                                      {"field": "start_date"})
+        if self.start_date and self.end_date < self.start_date:
+            raise PydanticCustomError("date_order", "end_date is before start_date",
+                                      {"field": "end_date", "start": "start_date"})
+        expected = self.province and vocab.region_of(self.province)
+        if expected and self.region != expected:
+            raise PydanticCustomError("region_mismatch", "{province} is in region {expected}",
+                                      {"province": self.province, "expected": expected, "field": "region"})
+        return self
+
+
+class Exchange(OwnedListing):
+    """What offers and demands share (schema.org Offer / Demand)."""
+    material_category: MaterialCategory = _f("Nhóm vật liệu", "Xem danh sách / Material category")
+    material: Text = _f("Mô tả vật liệu", "Tên, quy cách, chất lượng / Material, specification")
+    quantity: Quantity = _f("Khối lượng", "Số lượng và đơn vị / Quantity and unit")
+    recurrence: Recurrence = _f("Tần suất", "Một lần hay định kỳ / One-off or recurring")
+    province: Province = _f("Tỉnh/thành phố", "Nơi giao nhận / Location")
+    delivery: list[DeliveryTerm] = _f("Giao nhận", "tu_den_lay, giao_tan_noi, thoa_thuan / Pickup or delivery",
+                                      min_length=1)
+    valid_from: Date | None = _f("Từ ngày", "Ngày bắt đầu / Valid from", default=None)
+    valid_until: Date = _f("Đến ngày", "Hạn của tin / Valid until")
+    contact: Contact | None = _f("Liên hệ", "Nếu khác với đơn vị / If not the organisation's", default=None)
+
+    @model_validator(mode="after")
+    def _date_order(self):
+        if self.valid_from and self.valid_until < self.valid_from:
+            raise PydanticCustomError("date_order", "valid_until is before valid_from",
+                                      {"field": "valid_until", "start": "valid_from"})
+        return self
+
+
+class Offer(Exchange):
+    """Chào bán: phụ phẩm, nguyên liệu thứ cấp hoặc sản phẩm xanh."""
+    kind: Literal["offer"]
+
+
+class Demand(Exchange):
+    """Nhu cầu mua: phụ phẩm, nguyên liệu thứ cấp hoặc sản phẩm xanh."""
+    kind: Literal["demand"]
+
+
+MODELS: dict[str, type[ListingBase]] = {
+    "organisation": Organisation, "product": Product, "recycler": Recycler, "model": Model,
+    "distributor": Distributor, "exhibition": Exhibition, "offer": Offer, "demand": Demand,
+}
+assert list(MODELS) == vocab.KINDS.codes()
+
+Listing = Annotated[Union[tuple(MODELS.values())], Field(discriminator="kind")]

@@ -9,8 +9,8 @@ parser where available), which makes it both fast and strict:
   pydantic turns text into numbers, dates and booleans where the model wants them.
   Only an empty value, `~` or `null` becomes None;
 - duplicate keys, anchors/aliases, explicit tags, tabs, non-UTF-8 bytes, empty files,
-  more than one document, a top level that is not a mapping and files over
-  `MAX_FILE_BYTES` are refused with a `LoadError`;
+  more than one document, a top level that is not a mapping, files over
+  `MAX_FILE_BYTES` and files that cannot be read at all are refused with a `LoadError`;
 - all text is normalised to Unicode NFC.
 
 It does not know what a listing is: see `models.py` and `validate.py`.
@@ -56,10 +56,13 @@ class LoadedFile:
 
 def load_file(path: Path) -> LoadedFile:
     """Read and parse one listing file. Raises LoadError."""
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise LoadError("too_large", detail=f"{size // 1024} KiB > {MAX_FILE_BYTES // 1024} KiB")
-    raw = path.read_bytes()
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise LoadError("too_large", detail=f"{size // 1024} KiB > {MAX_FILE_BYTES // 1024} KiB")
+        raw = path.read_bytes()
+    except OSError as err:
+        raise LoadError("unreadable", detail=err.strerror or type(err).__name__) from None
     return LoadedFile(path, *parse(raw))
 
 
@@ -80,6 +83,8 @@ def parse(raw: bytes) -> tuple[dict, dict[tuple, int]]:
             builder.feed(event)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
+        if err.context_mark and mark.line >= len(text.splitlines()):
+            mark = err.context_mark  # "end of stream": point at what was left open
         raise LoadError("syntax", line=mark.line + 1 if mark else 1,
                         detail=err.problem or "") from None
     except yaml.YAMLError as err:
@@ -104,6 +109,8 @@ class _Builder:
     def feed(self, event):
         if isinstance(event, yaml.DocumentStartEvent):
             self.documents += 1
+            if self.documents > 1:
+                raise LoadError("documents", line=event.start_mark.line + 1)
             return
         if isinstance(event, yaml.AliasEvent):
             raise LoadError("alias", line=event.start_mark.line + 1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # loading (load.py)
+    "unreadable": ("không đọc được tệp ({detail})", "cannot read the file ({detail})"),
     "too_large": ("tệp quá lớn ({detail}); hãy rút gọn mô tả", "file too large ({detail})"),
     "not_utf8": ("tệp không phải UTF-8; hãy lưu lại với bảng mã UTF-8", "file is not UTF-8; save it as UTF-8"),
     "empty": ("tệp rỗng", "file is empty"),
@@ -57,6 +58,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "int_type": ("phải là số nguyên", "must be a whole number"),
     "float_parsing": ("phải là số, dùng dấu chấm thập phân: 1.5", "must be a number, e.g. 1.5"),
     "float_type": ("phải là số", "must be a number"),
+    "finite_number": ("phải là một số cụ thể, ví dụ 1.5", "must be a finite number"),
+    "value_empty": ("chưa ghi giá trị; hãy viết giá trị sau dấu ':'", "the value is empty; write it after the ':'"),
     "greater_than": ("phải lớn hơn {gt}", "must be greater than {gt}"),
     "greater_than_equal": ("phải từ {ge} trở lên", "must be at least {ge}"),
     "less_than_equal": ("phải không quá {le}", "must be at most {le}"),

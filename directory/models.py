@@ -126,7 +126,7 @@ def _tax_code(value: str) -> str:
         mst.validate(value)
     except Exception:
         raise PydanticCustomError("tax_code", "not a valid tax code", {}) from None
-    return value.strip()
+    return mst.format(value)  # one spelling, so that duplicates are found: 0100109106-001
 
 
 TaxCode = Annotated[str, Field(json_schema_extra={"pattern": r"^[0-9]{10}(-[0-9]{3})?$"}),
@@ -209,7 +209,7 @@ class Contact(Strict):
 
 
 class Quantity(Strict):
-    amount: float = _f("Số lượng", "Số dương / A positive number", gt=0)
+    amount: float = _f("Số lượng", "Số dương / A positive number", gt=0, allow_inf_nan=False)
     unit: Unit = _f("Đơn vị", "Mã UN/CEFACT: TNE (tấn), KGM (kg), LTR (lít), H87 (cái)... / Unit code")
     per: Period | None = _f("Mỗi", "Nếu là công suất hoặc định kỳ: ngay, thang, nam... / Per period", default=None)
 

@@ -91,12 +91,15 @@ def validate_tree(root: Path, today: dt.date | None = None, only: set[Path] | No
     for those files alone (cross-listing checks still see the whole tree)."""
     today = today or dt.date.today()
     report = Report()
+    broken_organisations: set[str] = set()  # present but invalid: already reported, not "missing"
     for path in _listing_files(root, report):
         report.checked += 1
         entry = _validate_file(path, report)
         if entry is not None:
             report.entries.append(entry)
-    _check_across(report)
+        elif path.parent.name == "organisation":
+            broken_organisations.add(path.stem)
+    _check_across(report, broken_organisations)
     for listing, loaded in report.entries:
         _warn(listing, loaded, report, today)
     if only is not None:
@@ -130,7 +133,7 @@ def _validate_file(path: Path, report: Report) -> tuple[ListingBase, LoadedFile]
     kind = loaded.data.get("kind")
     if kind is None:
         kind = folder  # report the missing field through the model
-    if kind not in MODELS:
+    if not isinstance(kind, str) or kind not in MODELS:
         report.errors.append(Problem(str(path), loaded.line_of(("kind",)), "kind", "unknown_kind",
                                      (("kind", str(kind)), ("kinds", ", ".join(MODELS)))))
         return None
@@ -157,6 +160,9 @@ def _problem_from_pydantic(error: dict, loaded: LoadedFile, model: type[BaseMode
         loc = loc + (context["field"],)
     if not isinstance(error.get("input"), (dict, list)):
         context.setdefault("input", error.get("input"))
+    code = error["type"]
+    if error.get("input", "") is None and (code.endswith("_type") or code in ("not_in_list", "literal_error")):
+        code = "value_empty"  # `name:` with nothing after it
     if error["type"] == "extra_forbidden":
         allowed = _fields_at(model, loc[:-1])
         close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
@@ -167,7 +173,7 @@ def _problem_from_pydantic(error: dict, loaded: LoadedFile, model: type[BaseMode
             context["hint"] = f"; các trường được phép: {', '.join(allowed)}"
             context["hint_en"] = ""
     dotted = ".".join(str(part) for part in loc)
-    return Problem(str(loaded.path), loaded.line_of(loc), dotted, error["type"],
+    return Problem(str(loaded.path), loaded.line_of(loc), dotted, code,
                    tuple(sorted((k, str(v)) for k, v in context.items())))
 
 
@@ -196,7 +202,7 @@ def _inner_model(annotation):
     return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
 
 
-def _check_across(report: Report) -> None:
+def _check_across(report: Report, broken_organisations: set[str]) -> None:
     first_file: dict[str, str] = {}
     tax_ids: dict[str, str] = {}
     kept = []
@@ -215,6 +221,7 @@ def _check_across(report: Report) -> None:
             else:
                 tax_ids[listing.tax_id] = path
     organisations = {listing.id for listing, _ in kept if isinstance(listing, Organisation)}
+    organisations |= broken_organisations
     for listing, loaded in kept:
         for field_name, ref in listing.references().items():
             if ref not in organisations:

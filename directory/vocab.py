@@ -13,6 +13,7 @@ it is used for hints only, never to rewrite a listing silently.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 import vietnam_provinces
@@ -27,6 +28,11 @@ class Term:
     en: str
 
 
+def _key(text: str) -> str:
+    """Lookup key of a spelling; NFKC first, so that "m²" and "m2" both give "m2", not "m"."""
+    return fold_key(unicodedata.normalize("NFKC", text))
+
+
 class Vocabulary:
     """An ordered closed list of terms, looked up by code or (folded) label."""
 
@@ -36,7 +42,9 @@ class Vocabulary:
         self._lookup: dict[str, str] = {}
         for term in self.terms.values():
             for spelling in (term.code, term.vi, term.en):
-                self._lookup.setdefault(fold_key(spelling), term.code)
+                key = _key(spelling)
+                if self._lookup.setdefault(key, term.code) != term.code:
+                    raise ValueError(f"{name}: '{spelling}' would also name {self._lookup[key]}")
 
     def __iter__(self):
         return iter(self.terms.values())
@@ -49,7 +57,7 @@ class Vocabulary:
 
     def resolve(self, value: str) -> str | None:
         """The code that `value` names, or None."""
-        return self._lookup.get(fold_key(value))
+        return self._lookup.get(_key(value))
 
     def label(self, code: str) -> str:
         return self.terms[code].vi

@@ -1,0 +1,478 @@
+"""Open-data exports and schema.org JSON-LD for the built site.
+
+`write_exports` writes everything under `docs/du-lieu/` (urls.OPEN_DATA):
+`listings.json` (all listings), `<kind>.json` and `<kind>.csv` per kind, the
+exhibitions calendar `trien-lam.ics`, the Atom feed `moi-nhat.atom` of the newest
+listings and the "Dữ liệu mở / Open data" page `index.md` that links them.
+`json_ld` returns the schema.org description of one listing page and
+`json_ld_text` serialises it safely for a `<script type="application/ld+json">`.
+
+Every output is a pure function of the listings, `site_url` and the reference date
+`on` (never the clock), so two builds give byte-identical files. Listing text is
+escaped by the format's own writer (json, csv, icalendar, xml.etree) and CSV cells
+are neutralised against formula injection. This module renders no HTML page and
+does not validate listings (see validate.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import types
+import typing
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import icalendar
+from pydantic import BaseModel
+
+from . import status, urls, vocab
+from .models import MODELS, Certificate, Exhibition, ListingBase, Organisation
+
+FEED_SIZE = 50
+CALENDAR = "trien-lam.ics"
+FEED = "moi-nhat.atom"
+ALL_JSON = "listings.json"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ATOM_NS = "http://www.w3.org/2005/Atom"
+SCHEMA = "https://schema.org/"
+PUBLISHER = ("Bộ Công Thương — Vụ Tiết kiệm năng lượng và Phát triển bền vững",
+             "Ministry of Industry and Trade — Department of Energy Saving and Sustainable Development")
+SAMPLE_PREFIX = "[Mẫu / Sample] "
+CERT_FIELDS = ("certificates", "permits")
+EVENT_ICS_STATUS = {"du_kien": "CONFIRMED", "huy": "CANCELLED", "hoan": "TENTATIVE"}
+EVENT_SCHEMA_STATUS = {"du_kien": "EventScheduled", "huy": "EventCancelled", "hoan": "EventPostponed"}
+KIND_ORDER = {kind: i for i, kind in enumerate(vocab.KINDS.codes())}
+
+
+def _sort_key(listing: ListingBase) -> tuple:
+    return KIND_ORDER[listing.kind], listing.id
+
+
+def _has_certificates(listing: ListingBase) -> bool:
+    return any(name in type(listing).model_fields for name in CERT_FIELDS)
+
+
+def _dumps(data) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _base(site_url: str) -> str:
+    """The site URL with exactly one trailing slash, so that site_url + a path from urls.py is a URL."""
+    return site_url.rstrip("/") + "/"
+
+
+def _json_text(header: dict, records: list[dict]) -> str:
+    """A JSON object: the header keys, one per line, then `listings` with one compact record per line."""
+    lines = ["{"] + [f"  {_dumps(key)}: {_dumps(value)}," for key, value in header.items()]
+    body = ",\n".join("    " + _dumps(record) for record in records)
+    lines += ['  "listings": [', body, "  ]", "}"] if records else ['  "listings": []', "}"]
+    return "\n".join(lines) + "\n"
+
+
+# --- JSON ------------------------------------------------------------------------
+
+
+def listing_record(listing: ListingBase, site_url: str, on: dt.date) -> dict:
+    """The open-data record: model fields (JSON mode), then `url`, `certified` and each certificate's `status`."""
+    record = listing.model_dump(mode="json")
+    for name in CERT_FIELDS:
+        for cert, item in zip(getattr(listing, name, None) or [], record.get(name) or []):
+            item["status"] = status.certificate_status(cert, on)
+    record["url"] = site_url + urls.listing_path(listing)
+    if _has_certificates(listing):
+        record["certified"] = status.is_certified(listing, on)
+    return record
+
+
+# --- CSV -------------------------------------------------------------------------
+
+
+def _unwrap(annotation) -> tuple[type | None, bool]:
+    """(the pydantic model inside `annotation` or None, whether it is a list)."""
+    is_list = False
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(args) != 1:
+                return None, is_list
+            annotation = args[0]
+        elif origin is list:
+            is_list, annotation = True, typing.get_args(annotation)[0]
+        else:
+            break
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, is_list
+    return None, is_list
+
+
+def _columns(model: type[BaseModel], prefix: str = "") -> list[str]:
+    columns = []
+    for name, info in model.model_fields.items():
+        sub, _ = _unwrap(info.annotation)
+        columns.extend(_columns(sub, f"{prefix}{name}.") if sub else [prefix + name])
+    if model is Certificate:
+        columns.append(prefix + "status")
+    return columns
+
+
+def csv_columns(kind: str) -> list[str]:
+    """The CSV header of a kind: its model fields flattened with ".", then `url` and `certified`."""
+    model = MODELS[kind]
+    extra = ["url"] + (["certified"] if any(n in model.model_fields for n in CERT_FIELDS) else [])
+    return _columns(model) + extra
+
+
+def _scalar(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def _cell(record, path: list[str]) -> str:
+    value = record
+    for i, key in enumerate(path):
+        if isinstance(value, list):
+            if all(isinstance(item, dict) for item in value):
+                items = [_cell(item, path[i:]) for item in value]
+                return "; ".join(items) if any(items) else ""
+            break
+        value = value.get(key) if isinstance(value, dict) else None
+    if isinstance(value, list):
+        return "; ".join(_scalar(v) for v in value)
+    return _scalar(value)
+
+
+def neutralise(cell: str) -> str:
+    """Prefix an apostrophe to a cell a spreadsheet would read as a formula."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def csv_text(kind: str, records: list[dict]) -> str:
+    """CSV with CRLF line ends (the caller adds the BOM)."""
+    columns = csv_columns(kind)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    for record in records:
+        writer.writerow([neutralise(_cell(record, column.split("."))) for column in columns])
+    return out.getvalue()
+
+
+# --- iCalendar -------------------------------------------------------------------
+
+
+def _stamp(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=dt.timezone.utc)
+
+
+def calendar_bytes(exhibitions: list[Exhibition], site_url: str, on: dt.date) -> bytes:
+    """An RFC 5545 calendar with one all-day VEVENT per exhibition that has dates."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Bo Cong Thuong//Danh ba cung cau SCP//VI")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", "Triển lãm, hội chợ kết nối cung cầu / Supply-demand exhibitions")
+    dated = sorted((e for e in exhibitions if e.start_date), key=lambda e: (e.start_date, e.id))
+    for ex in dated:
+        url = site_url + urls.listing_path(ex)
+        event = icalendar.Event()
+        event.add("uid", f"{ex.id}@scp.gov.vn")
+        event.add("dtstamp", _stamp(on))
+        event.add("dtstart", ex.start_date)
+        event.add("dtend", ex.end_date + dt.timedelta(days=1))
+        event.add("summary", (SAMPLE_PREFIX if ex.sample else "") + ex.name)
+        location = ", ".join(part for part in (ex.venue, ex.province) if part)
+        if location:
+            event.add("location", location)
+        event.add("url", url)
+        event.add("description", "\n\n".join(p for p in (ex.summary, f"Chi tiết / Details: {url}") if p))
+        event.add("status", EVENT_ICS_STATUS[ex.status])
+        event.add("transp", "TRANSPARENT")
+        if ex.sectors:
+            event.add("categories", [vocab.SECTORS.label(s) for s in ex.sectors])
+        cal.add_component(event)
+    return cal.to_ical()
+
+
+# --- Atom ------------------------------------------------------------------------
+
+
+def _atom_time(day: dt.date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def newest(listings: list[ListingBase], count: int = FEED_SIZE) -> list[ListingBase]:
+    """The `count` newest listings by date_added (ties: kind order, then id)."""
+    by_kind = sorted(listings, key=_sort_key)
+    return sorted(by_kind, key=lambda x: x.date_added, reverse=True)[:count]
+
+
+def atom_bytes(listings: list[ListingBase], organisations: dict[str, Organisation],
+               site_url: str, on: dt.date) -> bytes:
+    """A valid Atom 1.0 feed of the newest listings, written with xml.etree (which escapes all text)."""
+    entries = newest(listings)
+    feed_url = site_url + urls.OPEN_DATA + FEED
+
+    def sub(parent, tag, text=None, **attrs):
+        element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attrs)
+        if text is not None:
+            element.text = text
+        return element
+
+    feed = ET.Element(f"{{{ATOM_NS}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "vi"})
+    sub(feed, "id", feed_url)
+    sub(feed, "title", "Danh bạ cung cầu SCP — tin mới / SCP directory — newest listings")
+    sub(feed, "subtitle", "Sản phẩm xanh, cơ sở tái chế, mô hình, triển lãm, chào bán và nhu cầu mua mới đăng "
+                          "/ Newly listed green products, recyclers, models, exhibitions, offers and demands")
+    sub(feed, "updated", _atom_time(entries[0].date_added if entries else on))
+    sub(feed, "link", rel="self", type="application/atom+xml", href=feed_url)
+    sub(feed, "link", rel="alternate", type="text/html", href=site_url)
+    author = sub(feed, "author")
+    sub(author, "name", PUBLISHER[0])
+    sub(author, "uri", site_url)
+    sub(feed, "generator", "scp-directory")
+    for listing in entries:
+        url = site_url + urls.listing_path(listing)
+        entry = sub(feed, "entry")
+        sub(entry, "id", url)
+        sub(entry, "title", (SAMPLE_PREFIX if listing.sample else "") + listing.name)
+        sub(entry, "updated", _atom_time(listing.date_added))
+        sub(entry, "published", _atom_time(listing.date_added))
+        sub(entry, "link", rel="alternate", type="text/html", href=url)
+        org = organisations.get(_owner(listing) or "")
+        if org is not None:
+            sub(sub(entry, "author"), "name", org.name)
+        sub(entry, "category", term=listing.kind, label=vocab.KINDS.label(listing.kind))
+        sub(entry, "summary", listing.summary or f"{vocab.KINDS.label(listing.kind)}: {listing.name}")
+    ET.indent(feed, space="  ")
+    ET.register_namespace("", ATOM_NS)
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _owner(listing: ListingBase) -> str | None:
+    return getattr(listing, "organisation", None) or getattr(listing, "organizer", None)
+
+
+# --- Open-data page --------------------------------------------------------------
+
+
+def _size(n: int) -> str:
+    if n < 1024:
+        return f"{n} B"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f} KB".replace(".", ",")
+    return f"{n / 1024 / 1024:.1f} MB".replace(".", ",")
+
+
+def _index_page(files: list[tuple[str, str, int]], out: Path, on: dt.date, undated: int, total: int) -> str:
+    rows = "\n".join(f"| [{name}]({name}) | {desc} | {count} | {_size((out / name).stat().st_size)} |"
+                     for name, desc, count in files)
+    undated_vi = (f" {undated} triển lãm chưa công bố ngày (chỉ có năm) nên chưa có trong tệp lịch."
+                  if undated else "")
+    undated_en = (f" {undated} exhibition(s) with only a year (dates not announced) are not in the calendar yet."
+                  if undated else "")
+    return f"""# Dữ liệu mở / Open data
+
+Toàn bộ {total} thông tin trong danh bạ được công bố dưới dạng dữ liệu mở, cập nhật theo dữ liệu ngày
+{on.strftime("%d/%m/%Y")}. Tệp JSON giữ đủ mọi trường với tên trường cố định (trùng tên trường trong mẫu khai
+báo); tệp CSV mở được bằng Excel với đầy đủ dấu tiếng Việt (UTF-8 có BOM). Trường nhiều giá trị được nối bằng
+dấu `; `, trường lồng nhau được đặt tên bằng dấu chấm (ví dụ `address.province`). Các mục phân loại ghi bằng mã
+(ví dụ `det_may`), giải thích trong [hướng dẫn khai báo](../{urls.GUIDE}index.md). Ô CSV bắt đầu bằng `=`, `+`, `-`
+hoặc `@` được thêm dấu `'` ở đầu để bảng tính không hiểu nhầm là công thức. Tệp lịch dùng được với Google
+Calendar, Outlook và lịch trên điện thoại; bản tin Atom dùng được với mọi trình đọc tin.{undated_vi}
+
+*All {total} listings of the directory are published as open data, as of {on.isoformat()}. The JSON files
+hold every field under stable names (those of the listing format); the CSV files open in Excel with Vietnamese
+intact (UTF-8 with BOM). Lists are joined with `; `, nested fields are named with dots (e.g.
+`address.province`), closed lists are given as codes (e.g. `det_may`) explained in the contributor guide (same link). CSV
+cells starting with `=`, `+`, `-` or `@` get a leading `'` so that spreadsheets do not run them as formulas.
+The calendar works with Google Calendar, Outlook and phone calendars; the Atom feed with any feed
+reader.{undated_en}*
+
+| Tệp / File | Nội dung / Contents | Số mục / Records | Dung lượng / Size |
+|---|---|---|---|
+{rows}
+
+## Giấy phép / Licence
+
+Dữ liệu do doanh nghiệp, tổ chức tự khai báo và được {PUBLISHER[0]} duyệt trước khi
+đăng. Được tự do sao chép, sử dụng lại, kể cả cho mục đích thương mại, theo giấy phép Creative Commons Ghi công 4.0 Quốc tế
+(CC BY 4.0), với điều kiện ghi rõ nguồn: "Danh bạ cung cầu sản phẩm thân thiện môi trường, Bộ Công Thương".
+Thông tin có nhãn "Mẫu" là dữ liệu minh họa, không phải đơn vị thật.
+
+*The data is provided by the enterprises and organisations themselves and reviewed by the
+{PUBLISHER[1]} before publication.
+It may be copied and reused, commercially too, under the Creative Commons
+Attribution 4.0 International licence (CC BY 4.0), citing "SCP supply-demand directory, Ministry of Industry
+and Trade". Listings marked "Sample" are illustrations, not real organisations.*
+"""
+
+
+# --- Entry point -----------------------------------------------------------------
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.write_bytes(data)
+
+
+def write_exports(listings: list[ListingBase], docs_dir: Path, site_url: str, on: dt.date) -> None:
+    """Write every open-data file and the open-data page under docs_dir / urls.OPEN_DATA."""
+    site_url = _base(site_url)
+    out = Path(docs_dir) / urls.OPEN_DATA
+    out.mkdir(parents=True, exist_ok=True)
+    ordered = sorted(listings, key=_sort_key)
+    records = [listing_record(x, site_url, on) for x in ordered]
+    by_kind = {kind: [r for r in records if r["kind"] == kind] for kind in vocab.KINDS.codes()}
+    counts = {kind: len(rs) for kind, rs in by_kind.items()}
+    header = {"generated_from": on.isoformat(), "site_url": site_url}
+
+    files: list[tuple[str, str, int]] = []
+    _write(out / ALL_JSON, _json_text({**header, "counts": counts, "total": len(records)}, records).encode())
+    files.append((ALL_JSON, "Toàn bộ danh bạ / All listings (JSON)", len(records)))
+    for kind, rs in by_kind.items():
+        term = vocab.KINDS.terms[kind]
+        _write(out / f"{kind}.json", _json_text({**header, "kind": kind, "count": len(rs)}, rs).encode())
+        _write(out / f"{kind}.csv", ("\ufeff" + csv_text(kind, rs)).encode())
+        files.append((f"{kind}.json", f"{term.vi} / {term.en} (JSON)", len(rs)))
+        files.append((f"{kind}.csv", f"{term.vi} / {term.en} (CSV, Excel)", len(rs)))
+
+    exhibitions = [x for x in ordered if isinstance(x, Exhibition)]
+    dated = sum(1 for x in exhibitions if x.start_date)
+    _write(out / CALENDAR, calendar_bytes(exhibitions, site_url, on))
+    files.append((CALENDAR, "Lịch triển lãm, hội chợ / Exhibition calendar (iCalendar)", dated))
+    organisations = {x.id: x for x in ordered if isinstance(x, Organisation)}
+    _write(out / FEED, atom_bytes(ordered, organisations, site_url, on))
+    files.append((FEED, f"{FEED_SIZE} thông tin mới nhất / {FEED_SIZE} newest listings (Atom)",
+                  min(FEED_SIZE, len(ordered))))
+    page = _index_page(files, out, on, len(exhibitions) - dated, len(records))
+    _write(out / "index.md", page.encode())
+
+
+# --- schema.org JSON-LD ------------------------------------------------------------
+
+
+def _clean(data):
+    """Drop None values and empty lists/dicts, recursively."""
+    if isinstance(data, dict):
+        cleaned = {k: _clean(v) for k, v in data.items()}
+        return {k: v for k, v in cleaned.items() if v not in (None, [], {})}
+    if isinstance(data, list):
+        return [_clean(v) for v in data if v is not None]
+    return data
+
+
+def _address(province: str | None, street: str | None = None) -> dict:
+    return {"@type": "PostalAddress", "streetAddress": street, "addressRegion": province, "addressCountry": "VN"}
+
+
+def _contact(contact) -> dict:
+    if contact is None:
+        return {}
+    return {"email": contact.email, "telephone": contact.phone, "sameAs": contact.website}
+
+
+def _organization(org_id: str, organisations: dict[str, Organisation], site_url: str) -> dict:
+    org = organisations.get(org_id)
+    url = site_url + f"{urls.KIND_PATHS['organisation']}/{org_id}/"
+    if org is None:
+        return {"@type": "Organization", "@id": url, "url": url, "identifier": org_id}
+    return {"@type": "Organization", "@id": url, "url": url, "name": org.name, "legalName": org.name,
+            "alternateName": org.name_en, "taxID": org.tax_id,
+            "address": _address(org.address.province, org.address.street), **_contact(org.contact)}
+
+
+def _certification(cert: Certificate, on: dt.date) -> dict:
+    active = status.certificate_status(cert, on) in ("valid", "expiring")
+    return {"@type": "Certification",
+            "name": cert.scheme_name if cert.scheme == "khac" else vocab.SCHEMES.label(cert.scheme),
+            "certificationIdentification": cert.number,
+            "issuedBy": {"@type": "Organization", "name": cert.issuer},
+            "validFrom": cert.valid_from.isoformat(), "expires": cert.valid_until.isoformat(),
+            "certificationStatus": SCHEMA + ("CertificationActive" if active else "CertificationInactive"),
+            "url": cert.url}
+
+
+def _labels(vocabulary: vocab.Vocabulary, codes) -> list[str]:
+    return [vocabulary.label(c) for c in codes or []]
+
+
+def json_ld(listing: ListingBase, organisations: dict[str, Organisation], site_url: str, on: dt.date) -> dict:
+    """The schema.org JSON-LD object of one listing page (None values and empty lists left out)."""
+    site_url = _base(site_url)
+    url = site_url + urls.listing_path(listing)
+    base = {"@context": "https://schema.org", "@id": url, "url": url, "name": listing.name,
+            "alternateName": listing.name_en, "description": listing.summary or listing.description}
+    org = _organization(_owner(listing), organisations, site_url) if _owner(listing) else None
+    certs = [_certification(c, on) for name in CERT_FIELDS for c in getattr(listing, name, None) or []]
+    kind = listing.kind
+    if kind == "organisation":
+        data = {**base, "@type": "Organization", "legalName": listing.name, "taxID": listing.tax_id,
+                "address": _address(listing.address.province, listing.address.street), **_contact(listing.contact)}
+    elif kind == "product":
+        data = {**base, "@type": "Product", "manufacturer": org, "gtin": listing.gtin,
+                "category": _labels(vocab.SECTORS, listing.sectors), "hasCertification": certs,
+                "sameAs": listing.website,
+                "additionalProperty": [{"@type": "PropertyValue", "name": "Đặc tính môi trường", "value": claim}
+                                       for claim in listing.environmental_claims]}
+    elif kind in ("offer", "demand"):
+        quantity = listing.quantity
+        data = {**base, "@type": "Offer" if kind == "offer" else "Demand",
+                "itemOffered": {"@type": "Product", "name": listing.material,
+                                "category": vocab.MATERIAL_CATEGORIES.label(listing.material_category)},
+                "eligibleQuantity": {"@type": "QuantitativeValue", "value": quantity.amount,
+                                     "unitCode": quantity.unit, "unitText": vocab.UNITS.label(quantity.unit)},
+                "availableAtOrFrom": {"@type": "Place", "address": _address(listing.province)},
+                "validFrom": listing.valid_from.isoformat() if listing.valid_from else None,
+                "validThrough": listing.valid_until.isoformat()}
+        if kind == "offer":
+            data.update(seller=org, offeredBy=org, businessFunction="http://purl.org/goodrelations/v1#Sell")
+        else:  # the organisation seeks this demand (schema.org Organization.seeks)
+            data.update({"businessFunction": "http://purl.org/goodrelations/v1#Buy", "@reverse": {"seeks": org}})
+    elif kind == "exhibition":
+        data = {**base, "@type": "ExhibitionEvent",
+                "startDate": listing.start_date.isoformat() if listing.start_date else str(listing.year),
+                "endDate": listing.end_date.isoformat() if listing.end_date else None,
+                "location": {"@type": "Place", "name": listing.venue, "address": _address(listing.province)},
+                "organizer": org, "eventStatus": SCHEMA + EVENT_SCHEMA_STATUS[listing.status],
+                "eventAttendanceMode": SCHEMA + "OfflineEventAttendanceMode",
+                "keywords": _labels(vocab.SECTORS, listing.sectors), "sameAs": listing.website}
+    elif kind in ("recycler", "distributor"):
+        keywords = (_labels(vocab.WASTE_STREAMS, listing.waste_streams) + _labels(vocab.RECYCLER_SERVICES,
+                    listing.services)) if kind == "recycler" else _labels(vocab.SECTORS, listing.sectors)
+        area = getattr(listing, "service_area", None) or []
+        data = {**base, "@type": "LocalBusiness", "parentOrganization": org,
+                "address": _address(listing.address.province, listing.address.street),
+                "areaServed": ([{"@type": "Country", "name": "Việt Nam"}] if getattr(listing, "nationwide", False)
+                               else [{"@type": "AdministrativeArea", "name": p} for p in area]),
+                "keywords": keywords, "hasCertification": certs, **_contact(listing.contact)}
+    elif kind == "model":
+        programme = listing.programme
+        data = {**base, "@type": ["CreativeWork", "Project"], "creator": org, "dateCreated": str(listing.year),
+                "keywords": _labels(vocab.SECTORS, listing.sectors),
+                "creativeWorkStatus": vocab.MODEL_STATUSES.label(listing.status),
+                "spatialCoverage": ({"@type": "Place", "address": _address(listing.province)}
+                                    if listing.province else None),
+                "isBasedOn": {"@type": "Legislation", "legislationIdentifier": programme.document,
+                              "name": " — ".join(p for p in (programme.document, programme.task, programme.title)
+                                                 if p),
+                              "url": programme.url}}
+    else:
+        raise ValueError(f"no JSON-LD for kind {kind!r}")
+    return _clean(data)
+
+
+def json_ld_text(data: dict) -> str:
+    """JSON for a <script type="application/ld+json">: `<`, `>` and `&` as \\u escapes, so no tag can close it."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -77,10 +77,8 @@ def parse(raw: bytes) -> tuple[dict, dict[tuple, int]]:
         raise LoadError("empty")
     if "\t" in text:
         raise LoadError("tab", line=text[: text.index("\t")].count("\n") + 1)
-    builder = _Builder()
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            builder.feed(event)
+        root, lines, documents = _build(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         if err.context_mark and mark.line >= len(text.splitlines()):
@@ -89,74 +87,72 @@ def parse(raw: bytes) -> tuple[dict, dict[tuple, int]]:
                         detail=err.problem or "") from None
     except yaml.YAMLError as err:
         raise LoadError("syntax", detail=str(err)) from None
-    if builder.documents != 1:
+    if documents != 1:
         raise LoadError("documents")
-    if not isinstance(builder.root, dict):
+    if not isinstance(root, dict):
         raise LoadError("not_mapping")
-    return builder.root, builder.lines
+    return root, lines
 
 
-class _Builder:
-    """Turns a stream of parser events into Python values, recording lines."""
+_Scalar, _MappingStart, _SequenceStart = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+_MappingEnd, _SequenceEnd = yaml.MappingEndEvent, yaml.SequenceEndEvent
+_PLAIN = ("", None)  # libyaml reports a plain scalar's style as "", the Python parser as None
 
-    def __init__(self):
-        self.root = None
-        self.documents = 0
-        self.lines: dict[tuple, int] = {}
-        # Each frame: [container, path, pending key or None]
-        self.stack: list[list] = []
 
-    def feed(self, event):
-        if isinstance(event, yaml.DocumentStartEvent):
-            self.documents += 1
-            if self.documents > 1:
-                raise LoadError("documents", line=event.start_mark.line + 1)
-            return
-        if isinstance(event, yaml.AliasEvent):
-            raise LoadError("alias", line=event.start_mark.line + 1)
-        if getattr(event, "anchor", None):
-            raise LoadError("alias", line=event.start_mark.line + 1)
-        if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+def _build(events) -> tuple[object, dict[tuple, int], int]:
+    """Turn parser events into Python values: (root, line of every key path, documents).
+
+    One flat loop with exact-type checks: it runs once per event of every listing,
+    so it is the validator's hottest Python code (see bench/bench_validate.py)."""
+    root = None
+    documents = 0
+    lines: dict[tuple, int] = {}
+    stack: list[list] = []  # frames: [container, path, pending key or None]
+    for event in events:
+        cls = type(event)
+        if cls is _Scalar or cls is _MappingStart or cls is _SequenceStart:
+            line = event.start_mark.line + 1
+            if event.anchor:
+                raise LoadError("alias", line=line)
             tag = event.tag
-            if tag is not None and not (isinstance(event, yaml.ScalarEvent) and tag == "!"):
-                raise LoadError("tag", line=event.start_mark.line + 1, detail=tag)
-        line = event.start_mark.line + 1
-        if isinstance(event, yaml.ScalarEvent):
-            plain = event.style in ("", None)
-            value = None if plain and event.value in _NULLS else nfc(event.value)
-            self._add(value, line)
-        elif isinstance(event, yaml.MappingStartEvent):
-            self._open({}, line)
-        elif isinstance(event, yaml.SequenceStartEvent):
-            self._open([], line)
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            self.stack.pop()
-
-    def _open(self, container, line):
-        path = self._add(container, line)
-        self.stack.append([container, path, None])
-
-    def _add(self, value, line) -> tuple:
-        if not self.stack:
-            self.root = value
-            return ()
-        frame = self.stack[-1]
-        container, path, key = frame
-        if isinstance(container, list):
-            child = path + (len(container),)
-            container.append(value)
-        elif key is None:  # this scalar is a key
-            if not isinstance(value, str):
-                raise LoadError("complex_key", line=line)
-            if value in container:
-                raise LoadError("duplicate_key", line=line, detail=value)
-            frame[2] = value
-            container[value] = None
-            self.lines[path + (value,)] = line
-            return path + (value,)
-        else:
-            child = path + (key,)
-            container[key] = value
-            frame[2] = None
-        self.lines.setdefault(child, line)
-        return child
+            if tag is not None and not (cls is _Scalar and tag == "!"):
+                raise LoadError("tag", line=line, detail=tag)
+            if cls is _Scalar:
+                value = event.value
+                value = None if event.style in _PLAIN and value in _NULLS else nfc(value)
+            else:
+                value = {} if cls is _MappingStart else []
+            if not stack:
+                root, path = value, ()
+            else:
+                frame = stack[-1]
+                container, parent, key = frame
+                if container.__class__ is list:
+                    path = parent + (len(container),)
+                    container.append(value)
+                elif key is None:  # this value is a key
+                    if value.__class__ is not str:
+                        raise LoadError("complex_key", line=line)
+                    if value in container:
+                        raise LoadError("duplicate_key", line=line, detail=value)
+                    frame[2] = value
+                    container[value] = None
+                    lines[parent + (value,)] = line
+                    continue
+                else:
+                    path = parent + (key,)
+                    container[key] = value
+                    frame[2] = None
+                if path not in lines:
+                    lines[path] = line
+            if cls is not _Scalar:
+                stack.append([value, path, None])
+        elif cls is _MappingEnd or cls is _SequenceEnd:
+            stack.pop()
+        elif isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise LoadError("documents", line=event.start_mark.line + 1)
+        elif isinstance(event, yaml.AliasEvent):
+            raise LoadError("alias", line=event.start_mark.line + 1)
+    return root, lines, documents

@@ -38,6 +38,8 @@ from . import vocab
 
 def _vocabulary(v: vocab.Vocabulary):
     def resolve(value):
+        if value.__class__ is str and value in v.terms:  # fast path: already a code
+            return value
         if isinstance(value, str) and (code := v.resolve(value)):
             return code
         raise PydanticCustomError(
@@ -63,9 +65,14 @@ Region = _vocabulary(vocab.REGIONS)
 OrganisationType = _vocabulary(vocab.ORGANISATION_TYPES)
 
 
+_PROVINCE_NAMES = frozenset(vocab.PROVINCES.values())
+
+
 def _province(value):
     if not isinstance(value, str):
         raise PydanticCustomError("string_type", "must be text")
+    if value in _PROVINCE_NAMES:  # fast path: already the official name
+        return value
     if name := vocab.resolve_province(value):
         return name
     if former := vocab.former_province(value):

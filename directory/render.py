@@ -1,0 +1,599 @@
+"""Render validated listings into the Markdown pages that mkdocs-material builds.
+
+`render_docs(listings, docs_dir, site_url, on)` writes one page per listing, one per
+organisation (its listing page lists everything it stands behind), index pages per
+kind, sector and province, the exhibitions, models gallery, supply-demand board,
+the home page and the contributor guide (whose field reference is generated from
+the pydantic models), plus the static assets of `site_templates/assets/`.
+
+Every page is a Markdown file made of YAML front matter and one raw HTML block
+produced by a jinja2 template with autoescape on: listing values only ever enter
+templates as variables, so they are escaped and never evaluated. Descriptions are
+the one exception: a small Markdown subset rendered by python-markdown, then
+sanitised by nh3 (see `describe`). Titles in front matter are HTML-escaped because
+the theme prints them unescaped.
+
+Dates such as "upcoming" or certificate status use the reference date `on`, never
+the clock. Nothing rendered per page grows with the number of listings: related
+listings and matches are capped. This module does not run mkdocs (see `site.py`),
+write open data (`export.py`) or the search page (`index.py`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import jinja2
+import markdown
+import nh3
+from markupsafe import Markup, escape
+
+from . import urls, vocab
+from .export import json_ld
+from .models import (
+    MODELS, Certificate, Contact, Distributor, Exchange, Exhibition, ListingBase, Model, Organisation, Product,
+    Recycler,
+)
+from .status import STATUS_LABELS, certificate_status, is_certified
+from .text import fold
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates"
+RELATED_MAX = 6
+MATCHES_MAX = 6
+NEWEST_MAX = 10
+UPCOMING_MAX = 5
+PROGRESS_EVERY = 1000
+
+ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "br", "code"}
+ALLOWED_SCHEMES = {"http", "https", "mailto", "tel"}
+
+Progress = Callable[[str], None]
+
+
+# --- Safe text -------------------------------------------------------------------
+
+_markdown = markdown.Markdown(extensions=[], output_format="html")
+
+
+def describe(text: str | None) -> Markup:
+    """A description as safe HTML: raw HTML is escaped, Markdown rendered, then nh3-cleaned."""
+    if not text:
+        return Markup("")
+    _markdown.reset()
+    html = _markdown.convert(str(escape(text)))
+    return Markup(nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}},
+                            url_schemes=ALLOWED_SCHEMES, link_rel="nofollow noopener"))
+
+
+def _embed_json(data: dict) -> Markup:
+    """JSON safe inside a <script> element: no '<', '>' or '&' can end or open anything."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def _tel(phone: str) -> str:
+    return "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+")
+
+
+def sort_key(listing: ListingBase) -> tuple:
+    return fold(listing.name), listing.name, listing.id
+
+
+def province_path(name: str) -> str:
+    return f"{urls.PROVINCES}{vocab.province_code(name).replace('_', '-')}/"
+
+
+def sector_path(code: str) -> str:
+    return f"{urls.SECTORS}{code.replace('_', '-')}/"
+
+
+# --- The set of listings, indexed once ------------------------------------------------
+
+
+class Directory:
+    """All listings with the indexes pages need; built in one pass, O(N)."""
+
+    def __init__(self, listings: Iterable[ListingBase], on: dt.date):
+        self.on = on
+        self.listings = sorted(listings, key=lambda x: (x.kind, x.id))
+        self.by_id = {x.id: x for x in self.listings}
+        self.organisations: dict[str, Organisation] = {
+            x.id: x for x in self.listings if isinstance(x, Organisation)}
+        self.by_kind: dict[str, list[ListingBase]] = {k: [] for k in vocab.KINDS.codes()}
+        self.by_org: dict[str, list[ListingBase]] = defaultdict(list)
+        self.by_sector: dict[str, list[ListingBase]] = defaultdict(list)
+        self.by_province: dict[str, list[ListingBase]] = defaultdict(list)
+        self.by_group: dict[tuple, list[ListingBase]] = defaultdict(list)
+        for listing in sorted(self.listings, key=sort_key):
+            self.by_kind[listing.kind].append(listing)
+            for ref in listing.references().values():
+                self.by_org[ref].append(listing)
+            for sector in self.sectors_of(listing):
+                self.by_sector[sector].append(listing)
+            if province := self.province_of(listing):
+                self.by_province[province].append(listing)
+            for key in self._group_keys(listing):
+                self.by_group[key].append(listing)
+
+    def province_of(self, listing: ListingBase) -> str | None:
+        address = getattr(listing, "address", None)
+        if address is not None:
+            return address.province
+        if province := getattr(listing, "province", None):
+            return province
+        org = self.organisations.get(getattr(listing, "organisation", ""))
+        return org.address.province if org else None
+
+    @staticmethod
+    def sectors_of(listing: ListingBase) -> list[str]:
+        return list(dict.fromkeys(getattr(listing, "sectors", None) or []))
+
+    @staticmethod
+    def _group_keys(listing: ListingBase) -> list[tuple]:
+        if isinstance(listing, Exchange):
+            return [(listing.kind, "material", listing.material_category)]
+        if isinstance(listing, Recycler):
+            return [(listing.kind, "waste", w) for w in listing.waste_streams]
+        return [(listing.kind, "sector", s) for s in Directory.sectors_of(listing)]
+
+    def related(self, listing: ListingBase) -> list[ListingBase]:
+        """Up to RELATED_MAX listings: same organisation first, then same kind and topic."""
+        found: dict[str, ListingBase] = {}
+        candidates = [self.by_org.get(ref, []) for ref in listing.references().values()]
+        candidates += [self.by_group.get(key, []) for key in self._group_keys(listing)]
+        for group in candidates:
+            for other in group:
+                if len(found) >= RELATED_MAX:
+                    return list(found.values())
+                if other.id != listing.id:
+                    found.setdefault(other.id, other)
+        return list(found.values())
+
+    def active(self, exchange: Exchange) -> bool:
+        return exchange.valid_until >= self.on
+
+    def matches(self, listing: Exchange) -> list[Exchange]:
+        """Counterparts (offers for a demand, demands for an offer): same material category,
+        overlapping validity, still active; same province first, then same region, then the rest."""
+        other_kind = "offer" if listing.kind == "demand" else "demand"
+        pool = self.by_group.get((other_kind, "material", listing.material_category), [])
+        region = vocab.region_of(listing.province)
+        ranked: list[tuple] = []
+        for other in pool:
+            if not self.active(other) or not _overlap(listing, other):
+                continue
+            distance = 0 if other.province == listing.province else \
+                1 if vocab.region_of(other.province) == region else 2
+            ranked.append((distance, sort_key(other), other))
+        ranked.sort(key=lambda r: r[:2])
+        return [r[2] for r in ranked[:MATCHES_MAX]]
+
+    def exhibitions(self) -> tuple[list[Exhibition], list[Exhibition]]:
+        """(upcoming soonest first, past newest first), by the reference date."""
+        upcoming, past = [], []
+        for ex in self.by_kind["exhibition"]:
+            end = ex.end_date or dt.date(ex.year, 12, 31)
+            (upcoming if end >= self.on else past).append(ex)
+        start = lambda ex: (ex.start_date or dt.date(ex.year, 1, 1), ex.id)  # noqa: E731
+        return sorted(upcoming, key=start), sorted(past, key=start, reverse=True)
+
+
+def _overlap(a: Exchange, b: Exchange) -> bool:
+    start_a, start_b = a.valid_from or dt.date.min, b.valid_from or dt.date.min
+    return start_a <= b.valid_until and start_b <= a.valid_until
+
+
+# --- Page model: what templates receive ----------------------------------------------
+
+
+def _title(listing: ListingBase, field: str) -> str:
+    return type(listing).model_fields[field].title or field
+
+
+def _quantity(q) -> str:
+    amount = f"{q.amount:g}".replace(".", ",")
+    text = f"{amount} {vocab.UNITS.label(q.unit)}"
+    return f"{text} / {vocab.PERIODS.label(q.per)}" if q.per else text
+
+
+def _date(day: dt.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def _facts(listing: ListingBase, d: Directory) -> list[tuple[str, list]]:
+    """(label, [text or (text, path-or-url)]) rows for the listing's own fields."""
+    rows: list[tuple[str, list]] = []
+
+    def add(field: str, values: list) -> None:
+        values = [v for v in values if v]
+        if values:
+            rows.append((_title(listing, field), values))
+
+    add("name_en", [listing.name_en])
+    if isinstance(listing, Organisation):
+        add("organisation_type", [vocab.ORGANISATION_TYPES.label(listing.organisation_type)])
+        add("tax_id", [listing.tax_id])
+    if isinstance(listing, (Product, Model, Distributor, Exhibition)):
+        add("sectors", [(vocab.SECTORS.label(s), sector_path(s)) for s in listing.sectors])
+    if isinstance(listing, Product):
+        add("gtin", [listing.gtin])
+        add("environmental_claims", list(listing.environmental_claims))
+        add("website", [(listing.website, listing.website)] if listing.website else [])
+    if isinstance(listing, Recycler):
+        add("waste_streams", [vocab.WASTE_STREAMS.label(w) for w in listing.waste_streams])
+        add("services", [vocab.RECYCLER_SERVICES.label(s) for s in listing.services])
+        add("capacity", [_quantity(listing.capacity)] if listing.capacity else [])
+        area = ["Toàn quốc"] if listing.nationwide else []
+        add("service_area", area + [(p, province_path(p)) for p in listing.service_area])
+    if isinstance(listing, Model):
+        src = listing.programme
+        add("programme", [" — ".join(filter(None, [src.document, src.task and f"nhiệm vụ {src.task}", src.title]))])
+        add("year", [str(listing.year)])
+        add("status", [vocab.MODEL_STATUSES.label(listing.status)])
+        add("results", list(listing.results))
+        add("documents", [(doc.title, doc.url) for doc in listing.documents])
+    if isinstance(listing, Distributor):
+        add("outlets", [str(listing.outlets)] if listing.outlets else [])
+    if isinstance(listing, Exhibition):
+        when = f"{_date(listing.start_date)} – {_date(listing.end_date)}" if listing.start_date else \
+            f"Năm {listing.year} (chưa công bố ngày)"
+        add("start_date", [when])
+        add("venue", [listing.venue])
+        add("region", [vocab.REGIONS.label(listing.region)])
+        add("booths", [str(listing.booths)] if listing.booths else [])
+        add("status", [vocab.EVENT_STATUSES.label(listing.status)])
+        add("website", [(listing.website, listing.website)] if listing.website else [])
+    if isinstance(listing, Exchange):
+        add("material_category", [vocab.MATERIAL_CATEGORIES.label(listing.material_category)])
+        add("material", [listing.material])
+        add("quantity", [_quantity(listing.quantity)])
+        rec = listing.recurrence
+        add("recurrence", [f"Định kỳ mỗi {vocab.PERIODS.label(rec.interval)}" if rec.recurring else "Một lần"])
+        add("delivery", [vocab.DELIVERY_TERMS.label(t) for t in listing.delivery])
+        add("valid_from", [_date(listing.valid_from)])
+        add("valid_until", [_date(listing.valid_until) + ("" if d.active(listing) else " (đã hết hạn)")])
+    if province := d.province_of(listing):
+        street = getattr(getattr(listing, "address", None), "street", None)
+        rows.append(("Địa chỉ" if street else "Tỉnh/thành phố",
+                     [street, (province, province_path(province))] if street else [(province, province_path(province))]))
+    add("date_added", [_date(listing.date_added)])
+    return rows
+
+
+def _certificates(listing: ListingBase, on: dt.date) -> list[dict]:
+    certs: list[Certificate] = list(getattr(listing, "certificates", None) or []) + \
+        list(getattr(listing, "permits", None) or [])
+    out = []
+    for cert in certs:
+        status = certificate_status(cert, on)
+        out.append({
+            "scheme": cert.scheme_name if cert.scheme == "khac" else vocab.SCHEMES.label(cert.scheme),
+            "issuer": cert.issuer, "number": cert.number, "url": cert.url,
+            "valid_from": _date(cert.valid_from), "valid_until": _date(cert.valid_until),
+            "status": status, "status_label": STATUS_LABELS[status][0],
+        })
+    return out
+
+
+def _contact(listing: ListingBase, d: Directory) -> Contact | None:
+    contact = getattr(listing, "contact", None)
+    if contact is None and (ref := getattr(listing, "organisation", None) or getattr(listing, "organizer", None)):
+        org = d.organisations.get(ref)
+        contact = org.contact if org else None
+    return contact
+
+
+def _card(listing: ListingBase, d: Directory) -> dict:
+    """What an index row or a related-listing link shows."""
+    return {
+        "name": listing.name, "path": urls.listing_path(listing), "kind": vocab.KINDS.label(listing.kind),
+        "summary": listing.summary, "province": d.province_of(listing), "sample": listing.sample,
+        "certified": is_certified(listing, d.on) if hasattr(listing, "certificates") or
+        hasattr(listing, "permits") else None,
+        "org": (d.organisations[listing.organisation].name if getattr(listing, "organisation", None)
+                in d.organisations else None),
+    }
+
+
+# --- Writing -------------------------------------------------------------------------
+
+
+class Writer:
+    """Renders templates into `docs_dir/<path>index.md` with front matter."""
+
+    def __init__(self, docs_dir: Path, progress: Progress | None):
+        self.docs_dir = docs_dir
+        self.progress = progress
+        self.count = 0
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(TEMPLATES / "pages")), autoescape=True,
+            undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        self.env.globals.update(kinds=vocab.KINDS, sectors=vocab.SECTORS, regions=vocab.REGIONS, urls=urls,
+                                kind_index_path=urls.kind_index_path, listing_path=urls.listing_path,
+                                province_path=province_path, sector_path=sector_path, tel=_tel, fmt_date=_date)
+
+    def page(self, path: str, template: str, title: str, searchable: bool = False, **context) -> None:
+        depth = path.count("/")
+        rel = "../" * depth
+
+        def u(target: str) -> str:
+            return (rel + target) or "./"
+
+        body = self.env.get_template(template).render(u=u, page_title=title, **context)
+        front = [f"title: {json.dumps(str(escape(title)), ensure_ascii=False)}"]
+        if not searchable:
+            front.append("search:\n  exclude: true")
+        text = "---\n" + "\n".join(front) + "\n---\n\n" + body.strip() + "\n"
+        target = self.docs_dir / path / "index.md"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        self.count += 1
+        if self.progress and self.count % PROGRESS_EVERY == 0:
+            self.progress(f"đã tạo {self.count} trang / {self.count} pages written")
+
+
+def render_docs(listings: Iterable[ListingBase], docs_dir: Path, site_url: str, on: dt.date,
+                progress: Progress | None = None) -> int:
+    """Write every page into `docs_dir` (which should be empty). Returns the page count."""
+    d = Directory(listings, on)
+    w = Writer(docs_dir, progress)
+    shutil.copytree(TEMPLATES / "assets", docs_dir / "assets", dirs_exist_ok=True)
+    for listing in d.listings:
+        _listing_page(w, d, listing, site_url)
+    _kind_pages(w, d)
+    _sector_pages(w, d)
+    _province_pages(w, d)
+    _board_page(w, d)
+    _home_page(w, d)
+    _guide_page(w)
+    return w.count
+
+
+def _listing_page(w: Writer, d: Directory, listing: ListingBase, site_url: str) -> None:
+    ref = getattr(listing, "organisation", None) or getattr(listing, "organizer", None)
+    org = d.organisations.get(ref) if ref else None
+    context = {
+        "listing": listing, "kind_label": vocab.KINDS.label(listing.kind),
+        "facts": _facts(listing, d), "certificates": _certificates(listing, d.on),
+        "contact": _contact(listing, d), "description": describe(listing.description),
+        "org": _card(org, d) if org else None,
+        "org_role": _title(listing, "organizer" if isinstance(listing, Exhibition) else "organisation") if org else "",
+        "sources": listing.sources, "related": [_card(x, d) for x in d.related(listing)],
+        "owned": {}, "matches": [], "ld": _embed_json(json_ld(listing, d.organisations, site_url, d.on)),
+    }
+    if isinstance(listing, Organisation):
+        owned: dict[str, list] = defaultdict(list)
+        for item in d.by_org.get(listing.id, []):
+            owned[item.kind].append(_card(item, d))
+        context["owned"] = {vocab.KINDS.label(k): owned[k] for k in vocab.KINDS.codes() if owned.get(k)}
+        context["related"] = []
+    if isinstance(listing, Exchange) and d.active(listing):
+        context["matches"] = [_exchange_row(x, d) for x in d.matches(listing)]
+    w.page(urls.listing_path(listing), "listing.html", listing.name, **context)
+
+
+def _exchange_row(x: Exchange, d: Directory) -> dict:
+    return {**_card(x, d), "material": x.material, "quantity": _quantity(x.quantity),
+            "until": _date(x.valid_until), "category": vocab.MATERIAL_CATEGORIES.label(x.material_category)}
+
+
+def _grouped(items: Iterable[ListingBase], d: Directory, key: Callable, order: list[str],
+             label: Callable[[str], str]) -> list[tuple[str, list[dict]]]:
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for item in items:
+        for k in key(item):
+            groups[k].append(_card(item, d))
+    return [(label(k), groups[k]) for k in order if groups.get(k)]
+
+
+def _province_order() -> list[str]:
+    return sorted(vocab.PROVINCES.values(), key=lambda p: (vocab.REGIONS.codes().index(vocab.region_of(p)), fold(p)))
+
+
+def _kind_pages(w: Writer, d: Directory) -> None:
+    sectors = vocab.SECTORS.codes()
+    by_province = lambda x: [d.province_of(x) or "Chưa rõ"]  # noqa: E731
+    provinces = _province_order() + ["Chưa rõ"]
+    spec = {
+        "organisation": (by_province, provinces, str, "Theo tỉnh/thành phố"),
+        "product": (Directory.sectors_of, sectors, vocab.SECTORS.label, "Theo ngành"),
+        "recycler": (lambda x: x.waste_streams, vocab.WASTE_STREAMS.codes(), vocab.WASTE_STREAMS.label,
+                     "Theo loại chất thải"),
+        "distributor": (by_province, provinces, str, "Theo tỉnh/thành phố"),
+    }
+    for kind, (key, order, label, how) in spec.items():
+        w.page(urls.kind_index_path(kind), "kind_index.html", vocab.KINDS.label(kind), kind=kind, how=how,
+               groups=_grouped(d.by_kind[kind], d, key, order, label), total=len(d.by_kind[kind]))
+    # SCP models: a gallery grouped by the programme decision each came from.
+    models: dict[str, list[dict]] = defaultdict(list)
+    for m in d.by_kind["model"]:
+        models[m.programme.document].append({
+            **_card(m, d), "task": m.programme.task, "title": m.programme.title, "url": m.programme.url,
+            "year": m.year, "status": vocab.MODEL_STATUSES.label(m.status),
+            "sectors": [vocab.SECTORS.label(s) for s in m.sectors]})
+    w.page(urls.kind_index_path("model"), "models.html", vocab.KINDS.label("model"),
+           documents=sorted(models.items()), total=len(d.by_kind["model"]))
+    upcoming, past = d.exhibitions()
+    w.page(urls.kind_index_path("exhibition"), "exhibitions.html", vocab.KINDS.label("exhibition"),
+           upcoming=[_exhibition_row(x, d) for x in upcoming], past=[_exhibition_row(x, d) for x in past])
+    for kind in ("offer", "demand"):
+        items = d.by_kind[kind]
+        active = [x for x in items if d.active(x)]
+        w.page(urls.kind_index_path(kind), "exchange_index.html", vocab.KINDS.label(kind), kind=kind,
+               groups=_exchange_groups(active, d), expired=[_card(x, d) for x in items if not d.active(x)],
+               total=len(items))
+
+
+def _exhibition_row(x: Exhibition, d: Directory) -> dict:
+    when = f"{_date(x.start_date)} – {_date(x.end_date)}" if x.start_date else f"Năm {x.year}"
+    return {**_card(x, d), "when": when, "venue": x.venue, "region": vocab.REGIONS.label(x.region),
+            "status": vocab.EVENT_STATUSES.label(x.status) if x.status != "du_kien" else ""}
+
+
+def _exchange_groups(items: list[Exchange], d: Directory) -> list[tuple[str, list[dict]]]:
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for x in items:
+        groups[x.material_category].append(_exchange_row(x, d))
+    return [(vocab.MATERIAL_CATEGORIES.label(c), groups[c]) for c in vocab.MATERIAL_CATEGORIES.codes()
+            if groups.get(c)]
+
+
+def _by_kind_cards(items: list[ListingBase], d: Directory) -> list[tuple[str, list[dict]]]:
+    return _grouped(items, d, lambda x: [x.kind], vocab.KINDS.codes(), vocab.KINDS.label)
+
+
+def _sector_pages(w: Writer, d: Directory) -> None:
+    rows = []
+    for code in vocab.SECTORS.codes():
+        items = d.by_sector.get(code, [])
+        rows.append({"label": vocab.SECTORS.label(code), "path": sector_path(code), "count": len(items)})
+        w.page(sector_path(code), "group.html", f"Ngành {vocab.SECTORS.label(code)}",
+               parent=(urls.SECTORS, "Ngành"), groups=_by_kind_cards(items, d), total=len(items))
+    w.page(urls.SECTORS, "group_index.html", "Ngành", sections=[("", rows)])
+
+
+def _province_pages(w: Writer, d: Directory) -> None:
+    sections: dict[str, list] = defaultdict(list)
+    for name in _province_order():
+        items = d.by_province.get(name, [])
+        sections[vocab.REGIONS.label(vocab.region_of(name))].append(
+            {"label": name, "path": province_path(name), "count": len(items)})
+        w.page(province_path(name), "group.html", name, parent=(urls.PROVINCES, "Tỉnh, thành phố"),
+               groups=_by_kind_cards(items, d), total=len(items))
+    w.page(urls.PROVINCES, "group_index.html", "Tỉnh, thành phố", sections=list(sections.items()))
+
+
+def _board_page(w: Writer, d: Directory) -> None:
+    def side(kind: str) -> list[dict]:
+        return [{**_exchange_row(x, d), "matches": [_exchange_row(m, d) for m in d.matches(x)]}
+                for x in d.by_kind[kind] if d.active(x)]
+
+    w.page(urls.BOARD, "board.html", "Bảng cung cầu", demands=side("demand"), offers=side("offer"),
+           on=_date(d.on))
+
+
+def _home_page(w: Writer, d: Directory) -> None:
+    newest = sorted(d.listings, key=lambda x: (-x.date_added.toordinal(), sort_key(x)))[:NEWEST_MAX]
+    upcoming, _ = d.exhibitions()
+    counts = [(vocab.KINDS.label(k), urls.kind_index_path(k), len(d.by_kind[k])) for k in vocab.KINDS.codes()]
+    w.page("", "home.html", "Danh bạ cung cầu sản phẩm thân thiện môi trường", searchable=True,
+           counts=counts, newest=[{**_card(x, d), "date": _date(x.date_added)} for x in newest],
+           upcoming=[_exhibition_row(x, d) for x in upcoming[:UPCOMING_MAX]], on=_date(d.on))
+
+
+# --- Contributor guide, generated from the models ------------------------------------------
+
+
+def _vocabularies() -> dict[tuple, tuple[str, vocab.Vocabulary | None]]:
+    found: dict[tuple, tuple[str, vocab.Vocabulary | None]] = {}
+    for v in (vocab.SECTORS, vocab.SCHEMES, vocab.WASTE_STREAMS, vocab.MATERIAL_CATEGORIES,
+              vocab.RECYCLER_SERVICES, vocab.UNITS, vocab.PERIODS, vocab.DELIVERY_TERMS, vocab.MODEL_STATUSES,
+              vocab.EVENT_STATUSES, vocab.REGIONS, vocab.ORGANISATION_TYPES, vocab.KINDS):
+        found[tuple(v.codes())] = (v.name, v)
+    found[tuple(vocab.PROVINCES.values())] = ("province", None)
+    return found
+
+
+def _field_rows(schema: dict, defs: dict, prefix: str, vocabs: dict) -> list[dict]:
+    rows = []
+    required = set(schema.get("required", []))
+    for name, prop in schema.get("properties", {}).items():
+        path = f"{prefix}{name}"
+        inner, is_list = prop, False
+        for option in prop.get("anyOf", []):
+            if option.get("type") != "null":
+                inner = {**option, **{k: v for k, v in prop.items() if k in ("title", "description")}}
+        if inner.get("type") == "array":
+            is_list, inner = True, inner.get("items", {})
+        ref = inner.get("$ref", "").rsplit("/", 1)[-1]
+        allowed, list_name = [], ""
+        if "enum" in inner:
+            list_name, v = vocabs.get(tuple(inner["enum"]), ("", None))
+            allowed = [(t.code, t.vi) for t in v] if v else [(c, "") for c in inner["enum"]]
+            if list_name == "province":
+                allowed = []
+        elif "const" in inner:
+            allowed = [(inner["const"], "")]
+        type_label = {"string": "chữ", "integer": "số nguyên", "number": "số", "boolean": "true/false",
+                      "object": "nhóm"}.get(inner.get("type", "object" if ref else ""), "chữ")
+        if inner.get("format") == "date":
+            type_label = "ngày"
+        rows.append({
+            "path": path, "title": prop.get("title", ""), "description": prop.get("description", ""),
+            "required": name in required, "type": ("danh sách " if is_list else "") + type_label,
+            "allowed": allowed, "provinces": list_name == "province",
+        })
+        if ref and ref in defs:
+            rows.extend(_field_rows(defs[ref], defs, f"{path}[]." if is_list else f"{path}.", vocabs))
+    return rows
+
+
+_EXAMPLES = {"string": '""', "integer": "1", "number": "1", "boolean": "false", "date": "2025-01-31"}
+
+
+def _unwrap(prop: dict) -> tuple[dict, bool]:
+    inner = next((o for o in prop.get("anyOf", []) if o.get("type") != "null"), prop)
+    if inner.get("type") == "array":
+        return inner.get("items", {}), True
+    return inner, False
+
+
+def _yaml_lines(schema: dict, defs: dict, kind: str) -> list[str]:
+    """Lines of a YAML skeleton for one (nested) model, required fields first;
+    optional ones are commented out with their title."""
+    lines: list[str] = []
+    required = schema.get("required", [])
+    names = [n for n in schema.get("properties", {}) if n in required]
+    names += [n for n in schema.get("properties", {}) if n not in required]
+    for name in names:
+        prop = schema["properties"][name]
+        inner, is_list = _unwrap(prop)
+        hash_ = "" if name in required else "# "
+        note = f"  # {'(*) ' if name in required else ''}{prop.get('title', '')}"
+        ref = inner.get("$ref", "").rsplit("/", 1)[-1]
+        if ref in defs:
+            sub = _yaml_lines(defs[ref], defs, kind)
+            lines.append(f"{hash_}{name}:{note}")
+            for i, line in enumerate(sub):
+                lead = ("- " if i == 0 else "  ") if is_list else ""
+                lines.append(f"{hash_}  {lead}{line}")
+            continue
+        if name == "kind":
+            value = kind
+        elif "enum" in inner:
+            value = "Hà Nội" if "Hà Nội" in inner["enum"] else inner["enum"][0]
+        elif name == "id":
+            value = "ten-tep-khong-dau"
+        else:
+            value = _EXAMPLES.get("date" if inner.get("format") == "date" else inner.get("type", "string"), '""')
+        if is_list:
+            lines.append(f"{hash_}{name}:{note}")
+            lines.append(f"{hash_}  - {value}")
+        else:
+            lines.append(f"{hash_}{name}: {value}{note}")
+    return lines
+
+
+def yaml_template(kind: str) -> str:
+    """A YAML skeleton for `kind`, generated from the model like the field reference."""
+    schema = MODELS[kind].model_json_schema()
+    head = f"# {vocab.KINDS.label(kind)}: listings/{kind}/<id>.yaml — (*) bắt buộc / required"
+    return "\n".join([head, *_yaml_lines(schema, schema.get("$defs", {}), kind)]) + "\n"
+
+
+def _guide_page(w: Writer) -> None:
+    vocabs = _vocabularies()
+    kinds = []
+    for kind, model in MODELS.items():
+        schema = model.model_json_schema()
+        kinds.append({
+            "code": kind, "label": vocab.KINDS.label(kind), "folder": f"listings/{kind}/",
+            "doc": (model.__doc__ or "").strip(), "fields": _field_rows(schema, schema.get("$defs", {}), "", vocabs),
+            "template": yaml_template(kind),
+        })
+    w.page(urls.GUIDE, "guide.html", "Thêm, cập nhật thông tin", searchable=True, kinds=kinds)

@@ -7,16 +7,22 @@ modules. No traceback reaches the user for bad input.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 
 from pydantic import TypeAdapter
 
-from .models import Listing
+from . import intake, reference
+from .models import MODELS, Listing
+from .ownership import check_pull_request
 from .validate import validate_tree
 
 DEFAULT_LISTINGS = Path("listings")
+TEMPLATES_DIR = Path("templates")
+ISSUE_FORM = Path(".github/ISSUE_TEMPLATE/dang-ky-thong-tin.yml")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,19 +46,39 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--listings", type=Path, default=DEFAULT_LISTINGS)
     serve.add_argument("--dev-addr", default="127.0.0.1:8000")
 
+    new = commands.add_parser("new", help="tạo tin mới từ mẫu / write a new listing from the template")
+    new.add_argument("kind", choices=list(MODELS))
+    new.add_argument("name", help="tên của tin, tiếng Việt có dấu / the listing's name")
+    new.add_argument("--listings", type=Path, default=DEFAULT_LISTINGS)
+
+    commands.add_parser("templates", help=f"ghi lại các mẫu trong {TEMPLATES_DIR}/ / regenerate templates/")
+    commands.add_parser("issue-form", help=f"ghi lại {ISSUE_FORM} / regenerate the issue form")
+
+    from_issue = commands.add_parser("from-issue", help="tạo tệp từ biểu mẫu Đăng ký thông tin / "
+                                                        "turn a filled issue form into listing files")
+    from_issue.add_argument("file", type=Path, help="nội dung issue (Markdown) / the issue body")
+    from_issue.add_argument("--listings", type=Path, default=DEFAULT_LISTINGS)
+
+    check_pr = commands.add_parser("check-pr", help="kiểm tra quyền sửa / check who may change what")
+    check_pr.add_argument("--author", required=True, help="tài khoản GitHub / GitHub login")
+    check_pr.add_argument("--base", required=True, help="nhánh gốc, ví dụ origin/main / base ref")
+    check_pr.add_argument("--repo", type=Path, default=Path("."))
+
     args = parser.parse_args(argv)
-    if args.command == "validate":
-        return _validate(args)
-    if args.command == "build":
-        return _build(args)
-    if args.command == "serve":
-        from . import site
-        site.serve(args.listings, args.dev_addr)
-        return 0
-    if args.command == "schema":
-        print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
-        return 0
+    if args.command in _COMMANDS:
+        return _COMMANDS[args.command](args)
     return 2
+
+
+def _serve(args) -> int:
+    from . import site
+    site.serve(args.listings, args.dev_addr)
+    return 0
+
+
+def _schema(args) -> int:
+    print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+    return 0
 
 
 def json_schema() -> dict:
@@ -82,3 +108,75 @@ def _build(args) -> int:
               file=sys.stderr)
         return 1
     return 0
+
+
+def _new(args) -> int:
+    listing_id, text = reference.new_listing(args.kind, args.name, dt.date.today())
+    path = args.listings / args.kind / f"{listing_id}.yaml"
+    if not listing_id:
+        print("tên phải có chữ hoặc số / the name needs letters or digits", file=sys.stderr)
+        return 1
+    if path.exists():
+        print(f"{path} đã có; hãy sửa tệp đó / already exists, edit it instead", file=sys.stderr)
+        return 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"đã tạo {path}: điền các trường có (*) rồi chạy `python build.py validate` / "
+          f"created {path}: fill in the (*) fields, then validate")
+    return 0
+
+
+def _templates(args) -> int:
+    TEMPLATES_DIR.mkdir(exist_ok=True)
+    for kind in MODELS:
+        (TEMPLATES_DIR / f"{kind}.yaml").write_text(reference.yaml_template(kind), encoding="utf-8")
+    print(f"đã ghi {len(MODELS)} mẫu vào {TEMPLATES_DIR}/ / wrote the templates")
+    return 0
+
+
+def _issue_form(args) -> int:
+    ISSUE_FORM.parent.mkdir(parents=True, exist_ok=True)
+    ISSUE_FORM.write_text(intake.issue_form_yaml(), encoding="utf-8")
+    print(f"đã ghi {ISSUE_FORM} / wrote the issue form")
+    return 0
+
+
+def _from_issue(args) -> int:
+    try:
+        body = args.file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        print(f"{args.file}: không đọc được ({err}) / cannot read", file=sys.stderr)
+        return 1
+    written = []
+    for rel, data in intake.from_issue(body, dt.date.today()).items():
+        path = args.listings / rel
+        if path.exists():
+            print(f"{path} đã có, bỏ qua / already exists, skipped", file=sys.stderr)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(intake.to_yaml(data), encoding="utf-8")
+        written.append(path)
+        print(f"đã tạo / created {path}")
+    report = validate_tree(args.listings, only=set(written))
+    print(report.format())
+    return 0 if report.ok else 1
+
+
+def _check_pr(args) -> int:
+    try:
+        refusals = check_pull_request(args.repo, args.base, args.author)
+    except RuntimeError as err:
+        print(f"không so sánh được với {args.base}: {err} / cannot diff against the base", file=sys.stderr)
+        return 1
+    for refusal in refusals:
+        print(refusal.format(), file=sys.stderr)
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            print(f"::error file={refusal.path}::{refusal.vi} / {refusal.en}", file=sys.stderr)
+    if refusals:
+        return 1
+    print(f"OK: {args.author} được phép thực hiện các thay đổi này / may make these changes")
+    return 0
+
+
+_COMMANDS = {"validate": _validate, "build": _build, "serve": _serve, "schema": _schema, "new": _new,
+             "templates": _templates, "issue-form": _issue_form, "from-issue": _from_issue, "check-pr": _check_pr}

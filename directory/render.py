@@ -33,7 +33,7 @@ import markdown
 import nh3
 from markupsafe import Markup, escape
 
-from . import urls, vocab
+from . import reference, urls, vocab
 from .export import json_ld
 from .models import (
     MODELS, Certificate, Contact, Distributor, Exchange, Exhibition, ListingBase, Model, Organisation, Product,
@@ -489,111 +489,14 @@ def _home_page(w: Writer, d: Directory) -> None:
 # --- Contributor guide, generated from the models ------------------------------------------
 
 
-def _vocabularies() -> dict[tuple, tuple[str, vocab.Vocabulary | None]]:
-    found: dict[tuple, tuple[str, vocab.Vocabulary | None]] = {}
-    for v in (vocab.SECTORS, vocab.SCHEMES, vocab.WASTE_STREAMS, vocab.MATERIAL_CATEGORIES,
-              vocab.RECYCLER_SERVICES, vocab.UNITS, vocab.PERIODS, vocab.DELIVERY_TERMS, vocab.MODEL_STATUSES,
-              vocab.EVENT_STATUSES, vocab.REGIONS, vocab.ORGANISATION_TYPES, vocab.KINDS):
-        found[tuple(v.codes())] = (v.name, v)
-    found[tuple(vocab.PROVINCES.values())] = ("province", None)
-    return found
-
-
-def _field_rows(schema: dict, defs: dict, prefix: str, vocabs: dict) -> list[dict]:
-    rows = []
-    required = set(schema.get("required", []))
-    for name, prop in schema.get("properties", {}).items():
-        path = f"{prefix}{name}"
-        inner, is_list = prop, False
-        for option in prop.get("anyOf", []):
-            if option.get("type") != "null":
-                inner = {**option, **{k: v for k, v in prop.items() if k in ("title", "description")}}
-        if inner.get("type") == "array":
-            is_list, inner = True, inner.get("items", {})
-        ref = inner.get("$ref", "").rsplit("/", 1)[-1]
-        allowed, list_name = [], ""
-        if "enum" in inner:
-            list_name, v = vocabs.get(tuple(inner["enum"]), ("", None))
-            allowed = [(t.code, t.vi) for t in v] if v else [(c, "") for c in inner["enum"]]
-            if list_name == "province":
-                allowed = []
-        elif "const" in inner:
-            allowed = [(inner["const"], "")]
-        type_label = {"string": "chữ", "integer": "số nguyên", "number": "số", "boolean": "true/false",
-                      "object": "nhóm"}.get(inner.get("type", "object" if ref else ""), "chữ")
-        if inner.get("format") == "date":
-            type_label = "ngày"
-        rows.append({
-            "path": path, "title": prop.get("title", ""), "description": prop.get("description", ""),
-            "required": name in required, "type": ("danh sách " if is_list else "") + type_label,
-            "allowed": allowed, "provinces": list_name == "province",
-        })
-        if ref and ref in defs:
-            rows.extend(_field_rows(defs[ref], defs, f"{path}[]." if is_list else f"{path}.", vocabs))
-    return rows
-
-
-_EXAMPLES = {"string": '""', "integer": "1", "number": "1", "boolean": "false", "date": "2025-01-31"}
-
-
-def _unwrap(prop: dict) -> tuple[dict, bool]:
-    inner = next((o for o in prop.get("anyOf", []) if o.get("type") != "null"), prop)
-    if inner.get("type") == "array":
-        return inner.get("items", {}), True
-    return inner, False
-
-
-def _yaml_lines(schema: dict, defs: dict, kind: str) -> list[str]:
-    """Lines of a YAML skeleton for one (nested) model, required fields first;
-    optional ones are commented out with their title."""
-    lines: list[str] = []
-    required = schema.get("required", [])
-    names = [n for n in schema.get("properties", {}) if n in required]
-    names += [n for n in schema.get("properties", {}) if n not in required]
-    for name in names:
-        prop = schema["properties"][name]
-        inner, is_list = _unwrap(prop)
-        hash_ = "" if name in required else "# "
-        note = f"  # {'(*) ' if name in required else ''}{prop.get('title', '')}"
-        ref = inner.get("$ref", "").rsplit("/", 1)[-1]
-        if ref in defs:
-            sub = _yaml_lines(defs[ref], defs, kind)
-            lines.append(f"{hash_}{name}:{note}")
-            for i, line in enumerate(sub):
-                lead = ("- " if i == 0 else "  ") if is_list else ""
-                lines.append(f"{hash_}  {lead}{line}")
-            continue
-        if name == "kind":
-            value = kind
-        elif "enum" in inner:
-            value = "Hà Nội" if "Hà Nội" in inner["enum"] else inner["enum"][0]
-        elif name == "id":
-            value = "ten-tep-khong-dau"
-        else:
-            value = _EXAMPLES.get("date" if inner.get("format") == "date" else inner.get("type", "string"), '""')
-        if is_list:
-            lines.append(f"{hash_}{name}:{note}")
-            lines.append(f"{hash_}  - {value}")
-        else:
-            lines.append(f"{hash_}{name}: {value}{note}")
-    return lines
-
-
-def yaml_template(kind: str) -> str:
-    """A YAML skeleton for `kind`, generated from the model like the field reference."""
-    schema = MODELS[kind].model_json_schema()
-    head = f"# {vocab.KINDS.label(kind)}: listings/{kind}/<id>.yaml — (*) bắt buộc / required"
-    return "\n".join([head, *_yaml_lines(schema, schema.get("$defs", {}), kind)]) + "\n"
-
-
 def _guide_page(w: Writer) -> None:
-    vocabs = _vocabularies()
+    vocabs = reference.vocabularies()
     kinds = []
     for kind, model in MODELS.items():
         schema = model.model_json_schema()
         kinds.append({
             "code": kind, "label": vocab.KINDS.label(kind), "folder": f"listings/{kind}/",
-            "doc": (model.__doc__ or "").strip(), "fields": _field_rows(schema, schema.get("$defs", {}), "", vocabs),
-            "template": yaml_template(kind),
+            "doc": (model.__doc__ or "").strip(), "fields": reference.field_rows(schema, schema.get("$defs", {}), "", vocabs),
+            "template": reference.yaml_template(kind),
         })
     w.page(urls.GUIDE, "guide.html", "Thêm, cập nhật thông tin", searchable=True, kinds=kinds)

@@ -150,3 +150,21 @@ def test_repository_reviewers_match_codeowners():
     owners = {word.lstrip("@").lower() for line in (root / ".github/CODEOWNERS").read_text().splitlines()
               if line.strip() and not line.startswith("#") for word in line.split()[1:]}
     assert listed and listed == owners
+
+
+def test_check_pr_command_fails_with_annotations_and_no_traceback(repo):
+    import sys
+    root = Path(__file__).parent.parent
+    write(repo, "listings/offer/da-vun.yaml", OFFER.format(id="da-vun", org="cong-ty-a").replace("5,", "7,"))
+    commit(repo)
+    env = {"GITHUB_ACTIONS": "true", "PATH": "/usr/bin:/bin"}
+    refused = subprocess.run([sys.executable, str(root / "build.py"), "check-pr", "--author", "bob",
+                              "--base", "base", "--repo", str(repo)], capture_output=True, text=True, env=env)
+    assert refused.returncode == 1
+    assert "::error file=listings/offer/da-vun.yaml::" in refused.stderr and "Traceback" not in refused.stderr
+    allowed = subprocess.run([sys.executable, str(root / "build.py"), "check-pr", "--author", "alice",
+                              "--base", "base", "--repo", str(repo)], capture_output=True, text=True)
+    assert allowed.returncode == 0 and "OK" in allowed.stdout
+    missing = subprocess.run([sys.executable, str(root / "build.py"), "check-pr", "--author", "alice",
+                              "--base", "no-such-ref", "--repo", str(repo)], capture_output=True, text=True)
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from directory import render
+from directory import reference, render
 from directory.models import MODELS
 from directory.validate import validate_tree
 
@@ -107,7 +107,7 @@ def test_guide_lists_every_field_of_every_model(docs):
 
 @pytest.mark.parametrize("kind", list(MODELS))
 def test_yaml_templates_parse_and_name_required_fields(kind):
-    data = yaml.safe_load(render.yaml_template(kind))
+    data = yaml.safe_load(reference.yaml_template(kind))
     assert data["kind"] == kind
     required = [n for n, f in MODELS[kind].model_fields.items() if f.is_required()]
     assert set(required) <= set(data)

@@ -47,6 +47,7 @@ RELATED_MAX = 6
 MATCHES_MAX = 6
 NEWEST_MAX = 10
 UPCOMING_MAX = 5
+GROUP_PREVIEW = 12  # cards per group on a kind's index page; the rest on the group's own page
 PROGRESS_EVERY = 1000
 
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "br", "code"}
@@ -90,6 +91,10 @@ def province_path(name: str) -> str:
 
 def sector_path(code: str) -> str:
     return f"{urls.SECTORS}{code.replace('_', '-')}/"
+
+
+def board_path(material_category: str) -> str:
+    return f"{urls.BOARD}{material_category.replace('_', '-')}/"
 
 
 # --- The set of listings, indexed once ------------------------------------------------
@@ -395,20 +400,25 @@ def _province_order() -> list[str]:
     return sorted(vocab.PROVINCES.values(), key=lambda p: (vocab.REGIONS.codes().index(vocab.region_of(p)), fold(p)))
 
 
+def _preview(label: str, cards: list[dict], more: str) -> dict:
+    """A group on an index page: at most GROUP_PREVIEW cards, and a link to all of them."""
+    return {"label": label, "cards": cards[:GROUP_PREVIEW], "total": len(cards),
+            "more": more if len(cards) > GROUP_PREVIEW else None}
+
+
 def _kind_pages(w: Writer, d: Directory) -> None:
-    sectors = vocab.SECTORS.codes()
-    by_province = lambda x: [d.province_of(x) or "Chưa rõ"]  # noqa: E731
-    provinces = _province_order() + ["Chưa rõ"]
-    spec = {
-        "organisation": (by_province, provinces, str, "Theo tỉnh/thành phố"),
-        "product": (Directory.sectors_of, sectors, vocab.SECTORS.label, "Theo ngành"),
-        "recycler": (lambda x: x.waste_streams, vocab.WASTE_STREAMS.codes(), vocab.WASTE_STREAMS.label,
-                     "Theo loại chất thải"),
-        "distributor": (by_province, provinces, str, "Theo tỉnh/thành phố"),
-    }
-    for kind, (key, order, label, how) in spec.items():
-        w.page(urls.kind_index_path(kind), "kind_index.html", vocab.KINDS.label(kind), kind=kind, how=how,
-               groups=_grouped(d.by_kind[kind], d, key, order, label), total=len(d.by_kind[kind]))
+    """Index pages whose size is bounded: groups × GROUP_PREVIEW cards, never all listings."""
+    anchor = lambda kind: "#" + urls.KIND_PATHS[kind]  # noqa: E731
+    for kind in ("organisation", "recycler", "distributor"):
+        groups = _grouped(d.by_kind[kind], d, lambda x: [d.province_of(x)], _province_order(), str)
+        w.page(urls.kind_index_path(kind), "kind_index.html", vocab.KINDS.label(kind), kind=kind,
+               how="Theo tỉnh/thành phố", total=len(d.by_kind[kind]),
+               groups=[_preview(name, cards, province_path(name) + anchor(kind)) for name, cards in groups])
+    products = _grouped(d.by_kind["product"], d, Directory.sectors_of, vocab.SECTORS.codes(), str)
+    w.page(urls.kind_index_path("product"), "kind_index.html", vocab.KINDS.label("product"), kind="product",
+           how="Theo ngành", total=len(d.by_kind["product"]),
+           groups=[_preview(vocab.SECTORS.label(code), cards, sector_path(code) + anchor("product"))
+                   for code, cards in products])
     # SCP models: a gallery grouped by the programme decision each came from.
     models: dict[str, list[dict]] = defaultdict(list)
     for m in d.by_kind["model"]:
@@ -424,8 +434,11 @@ def _kind_pages(w: Writer, d: Directory) -> None:
     for kind in ("offer", "demand"):
         items = d.by_kind[kind]
         active = [x for x in items if d.active(x)]
+        expired = sorted((x for x in items if not d.active(x)), key=lambda x: (x.valid_until, x.id), reverse=True)
         w.page(urls.kind_index_path(kind), "exchange_index.html", vocab.KINDS.label(kind), kind=kind,
-               groups=_exchange_groups(active, d), expired=[_card(x, d) for x in items if not d.active(x)],
+               groups=[_preview(vocab.MATERIAL_CATEGORIES.label(code), rows, board_path(code) + anchor(kind))
+                       for code, rows in _exchange_groups(active, d)],
+               expired=[_card(x, d) for x in expired[:GROUP_PREVIEW]], expired_total=len(expired),
                total=len(items))
 
 
@@ -439,12 +452,13 @@ def _exchange_groups(items: list[Exchange], d: Directory) -> list[tuple[str, lis
     groups: dict[str, list[dict]] = defaultdict(list)
     for x in items:
         groups[x.material_category].append(_exchange_row(x, d))
-    return [(vocab.MATERIAL_CATEGORIES.label(c), groups[c]) for c in vocab.MATERIAL_CATEGORIES.codes()
-            if groups.get(c)]
+    return [(c, groups[c]) for c in vocab.MATERIAL_CATEGORIES.codes() if groups.get(c)]
 
 
-def _by_kind_cards(items: list[ListingBase], d: Directory) -> list[tuple[str, list[dict]]]:
-    return _grouped(items, d, lambda x: [x.kind], vocab.KINDS.codes(), vocab.KINDS.label)
+def _by_kind_cards(items: list[ListingBase], d: Directory) -> list[tuple[str, list[dict], str]]:
+    """(kind label, cards, anchor) per kind; the anchor is what kind index pages link to."""
+    return [(vocab.KINDS.label(kind), cards, urls.KIND_PATHS[kind])
+            for kind, cards in _grouped(items, d, lambda x: [x.kind], vocab.KINDS.codes(), str)]
 
 
 def _sector_pages(w: Writer, d: Directory) -> None:
@@ -469,12 +483,21 @@ def _province_pages(w: Writer, d: Directory) -> None:
 
 
 def _board_page(w: Writer, d: Directory) -> None:
-    def side(kind: str) -> list[dict]:
-        return [{**_exchange_row(x, d), "matches": [_exchange_row(m, d) for m in d.matches(x)]}
-                for x in d.by_kind[kind] if d.active(x)]
-
-    w.page(urls.BOARD, "board.html", "Bảng cung cầu", demands=side("demand"), offers=side("offer"),
-           on=_date(d.on))
+    """The board: an overview of material categories, and one page per category with matches."""
+    rows = []
+    for code in vocab.MATERIAL_CATEGORIES.codes():
+        sides = {kind: [{**_exchange_row(x, d), "matches": [_exchange_row(m, d) for m in d.matches(x)]}
+                        for x in d.by_group.get((kind, "material", code), []) if d.active(x)]
+                 for kind in ("demand", "offer")}
+        if not (sides["demand"] or sides["offer"]):
+            continue
+        label = vocab.MATERIAL_CATEGORIES.label(code)
+        matched = sum(1 for row in sides["demand"] if row["matches"])
+        rows.append({"label": label, "path": board_path(code), "demands": len(sides["demand"]),
+                     "offers": len(sides["offer"]), "matched": matched})
+        w.page(board_path(code), "board.html", f"Cung cầu: {label}", demands=sides["demand"],
+               offers=sides["offer"], on=_date(d.on), parent=(urls.BOARD, "Bảng cung cầu"))
+    w.page(urls.BOARD, "board_index.html", "Bảng cung cầu", categories=rows, on=_date(d.on))
 
 
 def _home_page(w: Writer, d: Directory) -> None:

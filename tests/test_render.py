@@ -23,7 +23,7 @@ GOLDEN = Path(__file__).parent / "golden"
 ON = dt.date(2025, 10, 1)
 GOLDEN_PAGES = [
     "san-pham/tui-giay/index.md", "doanh-nghiep/xanh-ha-noi/index.md", "nhu-cau/mua-giay-vun/index.md",
-    "cung-cau/index.md", "trien-lam/index.md", "mo-hinh/index.md", "index.md",
+    "cung-cau/index.md", "cung-cau/giay/index.md", "trien-lam/index.md", "mo-hinh/index.md", "index.md",
 ]
 
 
@@ -128,3 +128,22 @@ def test_describe_keeps_the_markdown_subset():
     for part in ("<strong>a</strong>", "<em>b</em>", "<code>c</code>", "<li>d</li>",
                  'href="https://e.example"', 'rel="nofollow noopener"', 'href="tel:+8412"'):
         assert part in html
+
+
+def test_index_pages_stay_bounded_and_link_to_the_rest(tmp_path, monkeypatch):
+    """A kind's index shows at most GROUP_PREVIEW cards per group and links to the full group page,
+    so its size does not grow with the number of listings; the board splits by material."""
+    from directory import synthetic
+    synthetic.write_tree(synthetic.generate(400, seed=3, today=ON), tmp_path / "syn")
+    listings = validate_tree(tmp_path / "syn" / "listings", today=ON).listings
+    monkeypatch.setattr(render, "GROUP_PREVIEW", 2)
+    docs = tmp_path / "docs"
+    render.render_docs(listings, docs, "https://scp.gov.vn/", ON)
+    page = (docs / "doanh-nghiep" / "index.md").read_text(encoding="utf-8")
+    groups = page.count('<h2 id="nhom-')
+    cards = page.count("<li><a href=") - groups  # minus the table of contents
+    assert 0 < cards <= groups * render.GROUP_PREVIEW
+    assert "Xem tất cả" in page and "../tinh-thanh/" in page and "#doanh-nghiep" in page
+    board = (docs / "cung-cau" / "index.md").read_text(encoding="utf-8")
+    category_pages = sorted((docs / "cung-cau").glob("*/index.md"))
+    assert category_pages and all(f'cung-cau/{p.parent.name}/"' in board for p in category_pages)

@@ -216,13 +216,16 @@ def load(data: dict) -> Index:
 
 # --- Querying (the same steps as search.js) ------------------------------------------------
 
+MIN_PREFIX = 2  # keep in step with MIN_PREFIX in search.js (the parity test checks)
+
 
 def query_terms(text: str) -> list[tuple[str, bool]]:
     """(term, trailing wildcard) for a typed query: every word required, the last one as
-    a prefix unless the query ends with a space or punctuation (the word is finished)."""
+    a prefix unless the query ends with a space or punctuation (the word is finished) or is
+    shorter than MIN_PREFIX letters (a one-letter prefix matches most of the index: slow, useless)."""
     terms = tokens(text)
     prefix = bool(_ENDS_IN_WORD.search(fold(text)))
-    return [(t, prefix and i == len(terms) - 1) for i, t in enumerate(terms)]
+    return [(t, prefix and i == len(terms) - 1 and len(t) >= MIN_PREFIX) for i, t in enumerate(terms)]
 
 
 def search(index: Index, text: str) -> list[tuple[str, float]]:

@@ -44,7 +44,8 @@ def test_tokens_fold_and_split():
 
 
 def test_query_terms_prefix_only_on_an_unfinished_last_word():
-    assert index.query_terms("tai che p") == [("tai", False), ("che", False), ("p", True)]
+    assert index.query_terms("tai che pi") == [("tai", False), ("che", False), ("pi", True)]
+    assert index.query_terms("tai che p") == [("tai", False), ("che", False), ("p", False)]  # too short
     assert index.query_terms("tai che ") == [("tai", False), ("che", False)]
     assert index.query_terms("tai che,") == [("tai", False), ("che", False)]
     assert index.query_terms("") == []
@@ -196,3 +197,4 @@ def test_shipped_listings_are_found_by_their_name_without_diacritics():
     for ref, record in enumerate(table):
         results = index.search(built, fold(record["n"]))
         assert str(ref) in [r for r, _score in results[:3]], record["n"]
+

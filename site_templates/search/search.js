@@ -40,11 +40,15 @@
     return pipeline.run(lunr.tokenizer(String(text))).map(String);
   }
 
-  /* [term, prefix?]: every word required; the last one is a prefix unless finished. */
+  /* [term, prefix?]: every word required; the last one is a prefix unless finished
+     or shorter than MIN_PREFIX letters (a one-letter prefix matches most of the index). */
+  var MIN_PREFIX = 2;
   function queryTerms(text) {
     var terms = tokens(text);
     var prefix = /[a-z0-9]$/.test(fold(text));
-    return terms.map(function (t, i) { return [t, prefix && i === terms.length - 1]; });
+    return terms.map(function (t, i) {
+      return [t, prefix && i === terms.length - 1 && t.length >= MIN_PREFIX];
+    });
   }
 
   function search(index, text) {

@@ -9,55 +9,32 @@ leaves 127.0.0.1. `make browser` installs chromium (as root).
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
-import subprocess
-import sys
-import threading
 import unicodedata
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from browser import ROOT, SKIP_REASON, build_site, chromium, serve
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
 PREFIX = "/danh-ba/"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="cài gói playwright / pip install playwright")
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="chạy `make browser` / run `make browser` (root)")
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+pytestmark = pytest.mark.skipif(SKIP_REASON is not None, reason=SKIP_REASON or "")
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     www = tmp_path_factory.mktemp("www")
     out = www / PREFIX.strip("/")
-    done = subprocess.run([sys.executable, "build.py", "build", "--listings", "tests/fixtures/search",
-                           "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stdout + done.stderr
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(www)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield out, f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
-    server.shutdown()
-    server.server_close()
+    build_site(ROOT / "tests" / "fixtures" / "search", out)
+    with serve(www) as base:
+        yield out, base.rstrip("/") + PREFIX
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture

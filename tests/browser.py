@@ -1,0 +1,103 @@
+"""Shared helpers of the browser tests: build a site, serve it on 127.0.0.1, drive chromium.
+
+- `build_site(listings, out)` runs `build.py build` as a user would and fails with its output.
+- `serve(root, headers)` serves a directory with a threaded http.server on 127.0.0.1 (a free
+  port), adding `headers` to every response; it yields the base URL.
+- `chromium()` launches Debian's /usr/bin/chromium through Playwright (never `playwright
+  install`); `SKIP_REASON` says why a test cannot run (no playwright, no chromium), or is None.
+- `Watch(page)` collects console errors, CSP violations, page errors and dialogs of one tab.
+These are plain functions; each test module wraps them in its own fixtures.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import importlib.util
+import subprocess
+import sys
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+if importlib.util.find_spec("playwright") is None:
+    SKIP_REASON: str | None = "cài gói playwright / pip install playwright"
+elif not CHROMIUM.exists():
+    SKIP_REASON = "chạy `make browser` / run `make browser` (root)"
+else:
+    SKIP_REASON = None
+
+
+def build_site(listings: Path, out: Path) -> None:
+    done = subprocess.run([sys.executable, "build.py", "build", "--listings", str(listings), "--out", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@contextmanager
+def serve(root: Path, headers: dict[str, str] | None = None):
+    """Serve `root` on 127.0.0.1; yields "http://127.0.0.1:PORT/"."""
+    extra = dict(headers or {})
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def end_headers(self):
+            for name, value in extra.items():
+                self.send_header(name, value)
+            super().end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+class Watch:
+    """What went wrong in one tab: console errors (`errors`), CSP reports (`csp`), dialogs.
+
+    Chromium logs every Content-Security-Policy violation as a console error starting
+    "Refused to ..." and quoting the policy; nothing is injected into the page to see it.
+    Dialogs (alert, confirm, prompt) are recorded and dismissed, so a page cannot block.
+    """
+
+    def __init__(self, page):
+        self.errors: list[str] = []
+        self.csp: list[str] = []
+        self.dialogs: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
+        page.on("dialog", self._dialog)
+
+    def _console(self, msg) -> None:
+        text = msg.text
+        if "Content Security Policy" in text or text.startswith("Refused to"):
+            self.csp.append(text)
+        if msg.type == "error":
+            self.errors.append(text)
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()

@@ -18,6 +18,11 @@ test: $(STAMP) $(NODE_STAMP) browser
 serve: $(STAMP) $(NODE_STAMP)
 	$(PY) build.py serve
 
+# Benchmarks at 1k-10k synthetic listings vs plain mkdocs-material (~15 min on 2 cores);
+# writes docs/performance.md. `make bench BENCH_ARGS=--quick` for a short run.
+bench: $(STAMP) $(NODE_STAMP) browser
+	$(PY) bench/run.py $(BENCH_ARGS)
+
 validate: $(STAMP)
 	$(PY) build.py validate
 
@@ -34,12 +39,14 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
-# Debian chromium for the end-to-end tests (Playwright drives it; never `playwright install`).
-# Installing needs root, as in CI.
+# Debian packages for the browser tests: chromium (driven by Playwright; never `playwright install`)
+# and nginx-light (the deploy guide's server block is tested for real). Installing needs root, as in CI.
+DEBIAN_PACKAGES := chromium nginx-light
+
 browser:
-	@test -x $(CHROMIUM) || { \
-	  test "$$(id -u)" = 0 || { echo "cần quyền root để cài chromium: sudo make browser / run 'make browser' as root"; exit 1; }; \
-	  apt-get update && apt-get install -y --no-install-recommends chromium; }
+	@test -x $(CHROMIUM) -a -x /usr/sbin/nginx || { \
+	  test "$$(id -u)" = 0 || { echo "cần quyền root để cài $(DEBIAN_PACKAGES): sudo make browser / run 'make browser' as root"; exit 1; }; \
+	  apt-get update && apt-get install -y --no-install-recommends $(DEBIAN_PACKAGES); }
 
 clean:
 	rm -rf site build .cache

@@ -114,7 +114,10 @@ class Directory:
         self.by_sector: dict[str, list[ListingBase]] = defaultdict(list)
         self.by_province: dict[str, list[ListingBase]] = defaultdict(list)
         self.by_group: dict[tuple, list[ListingBase]] = defaultdict(list)
-        for listing in sorted(self.listings, key=sort_key):
+        # sort keys fold names: compute each once (matches() compares them O(N²/categories) times)
+        self.sort_keys = {x.id: sort_key(x) for x in self.listings}
+        self._matches: dict[str, list[Exchange]] = {}
+        for listing in sorted(self.listings, key=lambda x: self.sort_keys[x.id]):
             self.by_kind[listing.kind].append(listing)
             for ref in listing.references().values():
                 self.by_org[ref].append(listing)
@@ -164,7 +167,10 @@ class Directory:
 
     def matches(self, listing: Exchange) -> list[Exchange]:
         """Counterparts (offers for a demand, demands for an offer): same material category,
-        overlapping validity, still active; same province first, then same region, then the rest."""
+        overlapping validity, still active; same province first, then same region, then the rest.
+        Computed once per listing (listing pages and the board both ask)."""
+        if listing.id in self._matches:
+            return self._matches[listing.id]
         other_kind = "offer" if listing.kind == "demand" else "demand"
         pool = self.by_group.get((other_kind, "material", listing.material_category), [])
         region = vocab.region_of(listing.province)
@@ -174,9 +180,10 @@ class Directory:
                 continue
             distance = 0 if other.province == listing.province else \
                 1 if vocab.region_of(other.province) == region else 2
-            ranked.append((distance, sort_key(other), other))
+            ranked.append((distance, self.sort_keys[other.id], other))
         ranked.sort(key=lambda r: r[:2])
-        return [r[2] for r in ranked[:MATCHES_MAX]]
+        found = self._matches[listing.id] = [r[2] for r in ranked[:MATCHES_MAX]]
+        return found
 
     def exhibitions(self) -> tuple[list[Exhibition], list[Exhibition]]:
         """(upcoming soonest first, past newest first), by the reference date."""

@@ -10,6 +10,9 @@ Output is deterministic: dates come from the listings' reference date (git or th
 newest `date_added`, see `status.reference_date`), which is also given to mkdocs as
 SOURCE_DATE_EPOCH; the sitemap carries no build date.
 
+`build` and `generate` take an optional `phases` dict and add to it the seconds spent
+in each phase (validate, render, export, index, mkdocs); bench/run.py reports them.
+
 `serve(listings_dir)` is the live preview: mkdocs serve over pages regenerated in
 `.cache/serve/` whenever a listing changes. This module prints progress to stderr;
 argument parsing lives in `cli.py`.
@@ -95,21 +98,37 @@ def add_plugins(config) -> None:
     config.plugins["scp-progress"] = _Progress()
 
 
-def generate(listings_dir: Path, docs_dir: Path, site_url: str) -> tuple[int, dt.date]:
+@contextmanager
+def _timed(phases: dict | None, name: str):
+    """Add the seconds spent in the block to `phases[name]` (if a dict is given)."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        if phases is not None:
+            phases[name] = phases.get(name, 0.0) + time.perf_counter() - start
+
+
+def generate(listings_dir: Path, docs_dir: Path, site_url: str,
+             phases: dict | None = None) -> tuple[int, dt.date]:
     """Validate and write all generated pages and data into `docs_dir`. Returns (pages, reference date)."""
     if not listings_dir.is_dir():
         raise BuildError(f"không tìm thấy thư mục {listings_dir} / directory not found")
-    report = validate_tree(listings_dir)
-    if not report.ok:
-        raise BuildError(report.format() + "\nKhông dựng trang vì dữ liệu có lỗi / build stopped: invalid listings")
-    listings = report.listings
-    on = reference_date(listings_dir, listings)
+    with _timed(phases, "validate"):
+        report = validate_tree(listings_dir)
+        if not report.ok:
+            raise BuildError(report.format() + "\nKhông dựng trang vì dữ liệu có lỗi / build stopped: invalid listings")
+        listings = report.listings
+        on = reference_date(listings_dir, listings)
     say(f"{len(listings)} tin hợp lệ, ngày tham chiếu {on.isoformat()} / "
         f"{len(listings)} valid listings, reference date {on.isoformat()}")
     docs_dir.mkdir(parents=True, exist_ok=True)
-    pages = render_docs(listings, docs_dir, site_url, on, progress=say)
-    write_exports(listings, docs_dir, site_url, on)
-    write_search(listings, docs_dir, on)
+    with _timed(phases, "render"):
+        pages = render_docs(listings, docs_dir, site_url, on, progress=say)
+    with _timed(phases, "export"):
+        write_exports(listings, docs_dir, site_url, on)
+    with _timed(phases, "index"):
+        write_search(listings, docs_dir, on)
     return pages, on
 
 
@@ -155,7 +174,8 @@ def _quiet_mkdocs(on: dt.date):
             os.environ["SOURCE_DATE_EPOCH"] = old_epoch
 
 
-def build(listings_dir: Path, out_dir: Path, site_url: str = DEFAULT_SITE_URL) -> int:
+def build(listings_dir: Path, out_dir: Path, site_url: str = DEFAULT_SITE_URL,
+          phases: dict | None = None) -> int:
     """Build the site into `out_dir`, replacing it only on success. Returns the page count."""
     started = time.perf_counter()
     site_url = site_url.rstrip("/") + "/"
@@ -164,9 +184,9 @@ def build(listings_dir: Path, out_dir: Path, site_url: str = DEFAULT_SITE_URL) -
     work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
     try:
         docs, site = work / "docs", work / "site"
-        pages, on = generate(listings_dir, docs, site_url)
+        pages, on = generate(listings_dir, docs, site_url, phases)
         say(f"đã tạo {pages} trang Markdown, đang chạy mkdocs / {pages} Markdown pages, running mkdocs")
-        with _quiet_mkdocs(on):
+        with _quiet_mkdocs(on), _timed(phases, "mkdocs"):
             config = mkdocs_config(docs, site, site_url)
             add_plugins(config)
             mkdocs_build(config)

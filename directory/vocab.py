@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import vietnam_provinces
 
@@ -283,6 +284,7 @@ def former_province(text: str) -> tuple[str, list[str]] | None:
     return name, [PROVINCES[code] for code in FORMER_PROVINCES[name]]
 
 
+@lru_cache(maxsize=1024)  # folding is slow and renders ask for the same few names again and again
 def province_code(name: str) -> str:
     """The ASCII code (e.g. `ha_noi`) of an official province name."""
     return _PROVINCE_LOOKUP[_province_key(name)]

@@ -78,3 +78,13 @@ def assert_message(problem: Problem, vi: str, en: str) -> None:
     assert sep, problem.message
     assert vi in vi_part, problem.message
     assert en in en_part, problem.message
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium driven by Playwright, one per test module (see tests/browser.py)."""
+    from browser import SKIP_REASON, chromium
+    if SKIP_REASON:
+        pytest.skip(SKIP_REASON)
+    with chromium() as launched:
+        yield launched

@@ -24,7 +24,7 @@ import urllib.request
 from urllib.parse import urlsplit
 
 import pytest
-from browser import ROOT, SKIP_REASON, Watch, build_site, chromium, serve
+from browser import ROOT, SKIP_REASON, Watch, build_site, serve
 
 from directory.deploy import CONTENT_SECURITY_POLICY, SECURITY_HEADERS
 
@@ -55,14 +55,6 @@ def site(tmp_path_factory):
 def served(site):
     with serve(site, SECURITY_HEADERS) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if SKIP_REASON:
-        pytest.skip(SKIP_REASON)
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture

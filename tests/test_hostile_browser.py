@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 import pytest
 import yaml
-from browser import SKIP_REASON, Watch, build_site, chromium, serve
+from browser import SKIP_REASON, Watch, build_site, serve
 from conftest import VALID, assert_message
 
 from directory.export import FORMULA_STARTS
@@ -73,14 +73,6 @@ def site(tmp_path_factory):
     out = work / "site"
     build_site(listings, out)
     return out
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if SKIP_REASON:
-        pytest.skip(SKIP_REASON)
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture(scope="module")

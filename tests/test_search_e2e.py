@@ -15,7 +15,7 @@ import unicodedata
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from browser import ROOT, SKIP_REASON, build_site, chromium, serve
+from browser import ROOT, SKIP_REASON, build_site, serve
 
 PREFIX = "/danh-ba/"
 
@@ -29,12 +29,6 @@ def site(tmp_path_factory):
     build_site(ROOT / "tests" / "fixtures" / "search", out)
     with serve(www) as base:
         yield out, base.rstrip("/") + PREFIX
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture

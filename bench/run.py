@@ -268,12 +268,14 @@ def report(results: list[dict], summary: dict, preview: dict | None, args, elaps
                 f"every 50 ms until the new text shows.", "",
                 f"- Lưu → trang mới / save → rebuilt page: **{_s(t)} s** ({t['runs']} lần / runs)",
                 f"- Khởi động / start-up to first page: {preview['startup']:.1f} s",
-                f"- Không tăng dần / not incremental: mỗi lần lưu, mkdocs serve dựng lại **toàn bộ** trang "
-                f"(hook `on_pre_build` tạo lại mọi trang, chỉ ghi tệp đổi; mkdocs vẫn dựng mọi trang) — "
-                f"the whole site is regenerated and rebuilt on every save "
-                f"({preview['full_rebuilds']} lần dựng toàn bộ trong nhật ký cho {len(preview['times'])} lần lưu, "
-                f"kể cả lần khởi động / full builds in the log for {len(preview['times'])} saves, start-up "
-                f"included).", ""]
+                f"- Tăng dần một phần / partly incremental: mỗi lần lưu, Python tạo lại mọi trang Markdown "
+                f"(kiểm tra, dựng, xuất, chỉ mục) nhưng chỉ ghi các trang đổi, và mkdocs serve dựng kiểu "
+                f"`dirty`, chỉ dựng lại các trang đó — every save regenerates the Markdown in Python but "
+                f"writes only changed pages, and mkdocs serve's dirty build re-renders only those "
+                f"({preview['full_rebuilds']} lần dựng trong nhật ký cho {len(preview['times'])} lần lưu, "
+                f"kể cả lần khởi động; lượt do chính các trang vừa ghi đánh thức được bỏ qua / builds in the "
+                f"log for {len(preview['times'])} saves, start-up included; the round our own writes trigger "
+                f"skips regeneration).", ""]
     else:
         out += ["Không đo (--no-preview) / not measured.", ""]
 
@@ -343,7 +345,7 @@ def print_ratios(results: list[dict], summary: dict, preview: dict | None, timeo
         print(f"  slope {bo * 1000:.2f} ms/listing (R² {r2o:.3f}) vs {bb * 1000:.2f} ms/page (R² {r2b:.3f}) "
               f"= {bo / bb:.2f}×")
     if preview:
-        print(f"  preview save→page {statistics.median(preview['times']):.1f} s at N={preview['n']} (full rebuild)")
+        print(f"  preview save→page {statistics.median(preview['times']):.1f} s at N={preview['n']} (dirty build)")
 
 
 def main(argv: list[str] | None = None) -> int:

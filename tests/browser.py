@@ -101,3 +101,12 @@ class Watch:
     def _dialog(self, dialog) -> None:
         self.dialogs.append(f"{dialog.type}: {dialog.message}")
         dialog.dismiss()
+
+
+def header_search(tab, text: str) -> list[str]:
+    """Type `text` into mkdocs-material's header search and return the result items' text."""
+    box = tab.locator("input.md-search__input")
+    box.click()
+    box.type(text)
+    tab.wait_for_selector(".md-search-result__item")
+    return tab.locator(".md-search-result__item").all_inner_texts()

@@ -24,7 +24,7 @@ import urllib.request
 from urllib.parse import urlsplit
 
 import pytest
-from browser import ROOT, SKIP_REASON, Watch, build_site, serve
+from browser import ROOT, SKIP_REASON, Watch, build_site, header_search, serve
 
 from directory.deploy import CONTENT_SECURITY_POLICY, SECURITY_HEADERS
 
@@ -106,11 +106,7 @@ def test_pages_satisfy_the_policy(tab, served, rel):
 @needs_browser
 def test_header_search_works_on_the_guide_page(tab, served):
     tab.goto(served + "huong-dan/")
-    box = tab.locator("input.md-search__input")
-    box.click()
-    box.type("giấy phép")
-    tab.wait_for_selector(".md-search-result__item")
-    found = tab.locator(".md-search-result__item").all_text_contents()
+    found = header_search(tab, "giấy phép")
     assert any("Giấy phép" in text for text in found), found
     _clean(tab)
 
@@ -263,8 +259,5 @@ def test_documented_nginx_serves_types_cache_gzip_and_headers(nginx, site):
 @needs_browser
 def test_documented_nginx_page_runs_without_violation(tab, nginx):
     tab.goto(nginx + "huong-dan/")
-    box = tab.locator("input.md-search__input")
-    box.click()
-    box.type("giấy phép")
-    tab.wait_for_selector(".md-search-result__item")
+    header_search(tab, "giấy phép")
     _clean(tab)

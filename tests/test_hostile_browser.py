@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 import pytest
 import yaml
-from browser import SKIP_REASON, Watch, build_site, serve
+from browser import SKIP_REASON, Watch, build_site, header_search, serve
 from conftest import VALID, assert_message
 
 from directory.export import FORMULA_STARTS
@@ -155,11 +155,7 @@ def test_search_page_shows_payload_as_text(tab):
 @needs_browser
 def test_header_search_shows_payload_as_text(tab):
     tab.goto(tab.base)
-    box = tab.locator("input.md-search__input")
-    box.click()
-    box.type("onerror")
-    tab.wait_for_selector(".md-search-result__item")
-    texts = tab.locator(".md-search-result__item").all_inner_texts()
+    texts = header_search(tab, "onerror")
     assert any("<img src=x onerror=alert(2)>" in text for text in texts), texts
     _inert(tab)
 

@@ -20,8 +20,6 @@ import csv
 import datetime as dt
 import io
 import json
-import types
-import typing
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -29,7 +27,7 @@ import icalendar
 from pydantic import BaseModel
 
 from . import status, urls, vocab
-from .models import MODELS, Certificate, Exhibition, ListingBase, Organisation
+from .models import MODELS, Certificate, Exhibition, ListingBase, Organisation, nested_model
 
 FEED_SIZE = 50
 CALENDAR = "trien-lam.ics"
@@ -41,7 +39,6 @@ SCHEMA = "https://schema.org/"
 PUBLISHER = ("Bộ Công Thương — Vụ Tiết kiệm năng lượng và Phát triển bền vững",
              "Ministry of Industry and Trade — Department of Energy Saving and Sustainable Development")
 SAMPLE_PREFIX = "[Mẫu / Sample] "
-CERT_FIELDS = ("certificates", "permits")
 EVENT_ICS_STATUS = {"du_kien": "CONFIRMED", "huy": "CANCELLED", "hoan": "TENTATIVE"}
 EVENT_SCHEMA_STATUS = {"du_kien": "EventScheduled", "huy": "EventCancelled", "hoan": "EventPostponed"}
 KIND_ORDER = {kind: i for i, kind in enumerate(vocab.KINDS.codes())}
@@ -49,10 +46,6 @@ KIND_ORDER = {kind: i for i, kind in enumerate(vocab.KINDS.codes())}
 
 def _sort_key(listing: ListingBase) -> tuple:
     return KIND_ORDER[listing.kind], listing.id
-
-
-def _has_certificates(listing: ListingBase) -> bool:
-    return any(name in type(listing).model_fields for name in CERT_FIELDS)
 
 
 def _dumps(data) -> str:
@@ -78,11 +71,11 @@ def _json_text(header: dict, records: list[dict]) -> str:
 def listing_record(listing: ListingBase, site_url: str, on: dt.date) -> dict:
     """The open-data record: model fields (JSON mode), then `url`, `certified` and each certificate's `status`."""
     record = listing.model_dump(mode="json")
-    for name in CERT_FIELDS:
+    for name in status.CERT_FIELDS:
         for cert, item in zip(getattr(listing, name, None) or [], record.get(name) or []):
             item["status"] = status.certificate_status(cert, on)
     record["url"] = site_url + urls.listing_path(listing)
-    if _has_certificates(listing):
+    if status.has_certificates(listing):
         record["certified"] = status.is_certified(listing, on)
     return record
 
@@ -90,31 +83,10 @@ def listing_record(listing: ListingBase, site_url: str, on: dt.date) -> dict:
 # --- CSV -------------------------------------------------------------------------
 
 
-def _unwrap(annotation) -> tuple[type | None, bool]:
-    """(the pydantic model inside `annotation` or None, whether it is a list)."""
-    is_list = False
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, types.UnionType):
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            if len(args) != 1:
-                return None, is_list
-            annotation = args[0]
-        elif origin is list:
-            is_list, annotation = True, typing.get_args(annotation)[0]
-        else:
-            break
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation, is_list
-    return None, is_list
-
-
 def _columns(model: type[BaseModel], prefix: str = "") -> list[str]:
     columns = []
     for name, info in model.model_fields.items():
-        sub, _ = _unwrap(info.annotation)
+        sub, _ = nested_model(info.annotation)
         columns.extend(_columns(sub, f"{prefix}{name}.") if sub else [prefix + name])
     if model is Certificate:
         columns.append(prefix + "status")
@@ -124,7 +96,7 @@ def _columns(model: type[BaseModel], prefix: str = "") -> list[str]:
 def csv_columns(kind: str) -> list[str]:
     """The CSV header of a kind: its model fields flattened with ".", then `url` and `certified`."""
     model = MODELS[kind]
-    extra = ["url"] + (["certified"] if any(n in model.model_fields for n in CERT_FIELDS) else [])
+    extra = ["url"] + (["certified"] if any(n in model.model_fields for n in status.CERT_FIELDS) else [])
     return _columns(model) + extra
 
 
@@ -250,7 +222,7 @@ def atom_bytes(listings: list[ListingBase], organisations: dict[str, Organisatio
         sub(entry, "updated", _atom_time(listing.date_added))
         sub(entry, "published", _atom_time(listing.date_added))
         sub(entry, "link", rel="alternate", type="text/html", href=url)
-        org = organisations.get(_owner(listing) or "")
+        org = organisations.get(listing.owner_id() or "")
         if org is not None:
             sub(sub(entry, "author"), "name", org.name)
         sub(entry, "category", term=listing.kind, label=vocab.KINDS.label(listing.kind))
@@ -258,10 +230,6 @@ def atom_bytes(listings: list[ListingBase], organisations: dict[str, Organisatio
     ET.indent(feed, space="  ")
     ET.register_namespace("", ATOM_NS)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
-
-
-def _owner(listing: ListingBase) -> str | None:
-    return getattr(listing, "organisation", None) or getattr(listing, "organizer", None)
 
 
 # --- Open-data page --------------------------------------------------------------
@@ -395,7 +363,7 @@ def _organization(org_id: str, organisations: dict[str, Organisation], site_url:
 def _certification(cert: Certificate, on: dt.date) -> dict:
     active = status.certificate_status(cert, on) in ("valid", "expiring")
     return {"@type": "Certification",
-            "name": cert.scheme_name if cert.scheme == "khac" else vocab.SCHEMES.label(cert.scheme),
+            "name": status.scheme_label(cert),
             "certificationIdentification": cert.number,
             "issuedBy": {"@type": "Organization", "name": cert.issuer},
             "validFrom": cert.valid_from.isoformat(), "expires": cert.valid_until.isoformat(),
@@ -413,8 +381,8 @@ def json_ld(listing: ListingBase, organisations: dict[str, Organisation], site_u
     url = site_url + urls.listing_path(listing)
     base = {"@context": "https://schema.org", "@id": url, "url": url, "name": listing.name,
             "alternateName": listing.name_en, "description": listing.summary or listing.description}
-    org = _organization(_owner(listing), organisations, site_url) if _owner(listing) else None
-    certs = [_certification(c, on) for name in CERT_FIELDS for c in getattr(listing, name, None) or []]
+    org = _organization(listing.owner_id(), organisations, site_url) if listing.owner_id() else None
+    certs = [_certification(c, on) for c in status.certificates_of(listing)]
     kind = listing.kind
     if kind == "organisation":
         data = {**base, "@type": "Organization", "legalName": listing.name, "taxID": listing.tax_id,

@@ -38,8 +38,8 @@ from lunr.query import Query, QueryPresence
 from lunr.tokenizer import Tokenizer
 
 from . import urls, vocab
-from .models import Certificate, ListingBase, Organisation
-from .status import STATUS_LABELS, certificate_status, valid_certificates
+from .models import ListingBase, Organisation, province_of
+from .status import STATUS_LABELS, certificate_status, certificates_of, scheme_label, valid_certificates
 from .text import fold
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,28 +109,6 @@ def combining_class() -> str:
 # --- Documents ----------------------------------------------------------------------------
 
 
-def _certificates(listing: ListingBase) -> list[Certificate]:
-    return list(getattr(listing, "certificates", None) or []) + list(getattr(listing, "permits", None) or [])
-
-
-def _scheme_label(cert: Certificate) -> str:
-    return cert.scheme_name if cert.scheme == "khac" and cert.scheme_name else vocab.SCHEMES.label(cert.scheme)
-
-
-def _province(listing: ListingBase, orgs: dict[str, Organisation]) -> str | None:
-    address = getattr(listing, "address", None)
-    if address is not None:
-        return address.province
-    if province := getattr(listing, "province", None):
-        return province
-    org = orgs.get(getattr(listing, "organisation", ""))
-    return org.address.province if org else None
-
-
-def _owner(listing: ListingBase, orgs: dict[str, Organisation]) -> Organisation | None:
-    return orgs.get(getattr(listing, "organisation", None) or getattr(listing, "organizer", None) or "")
-
-
 def _materials(listing: ListingBase) -> list[str]:
     words = [vocab.WASTE_STREAMS.label(c) for c in getattr(listing, "waste_streams", None) or []]
     if category := getattr(listing, "material_category", None):
@@ -149,7 +127,7 @@ def _when(listing: ListingBase, on: dt.date) -> str:
 
 
 def _status(listing: ListingBase, on: dt.date) -> str:
-    found = {certificate_status(c, on) for c in _certificates(listing)}
+    found = {certificate_status(c, on) for c in certificates_of(listing)}
     return next((s for s in STATUS_ORDER if s in found), "")
 
 
@@ -159,10 +137,10 @@ def records(listings: Iterable[ListingBase], on: dt.date) -> tuple[list[dict], l
     orgs = {x.id: x for x in listings if isinstance(x, Organisation)}
     docs, table = [], []
     for i, listing in enumerate(listings):
-        province = _province(listing, orgs)
-        owner = _owner(listing, orgs)
+        province = province_of(listing, orgs)
+        owner = orgs.get(listing.owner_id() or "")
         sectors = list(dict.fromkeys(getattr(listing, "sectors", None) or []))
-        certs = _certificates(listing)
+        certs = certificates_of(listing)
         docs.append({
             "ref": str(i),
             "name": listing.name,
@@ -171,7 +149,7 @@ def records(listings: Iterable[ListingBase], on: dt.date) -> tuple[list[dict], l
             "sectors": " ".join([vocab.SECTORS.label(s) for s in sectors]
                                 + [vocab.RECYCLER_SERVICES.label(s) for s in getattr(listing, "services", None) or []]),
             "materials": " ".join(_materials(listing)),
-            "scheme": " ".join(dict.fromkeys(_scheme_label(c) for c in certs)),
+            "scheme": " ".join(dict.fromkeys(scheme_label(c) for c in certs)),
             "summary": " ".join(x for x in (listing.summary, listing.name_en,
                                             *(getattr(listing, "environmental_claims", None) or [])) if x),
         })

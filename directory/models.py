@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import types
+import typing
 from typing import Annotated, Literal, Union
 
 from pydantic import (
@@ -255,6 +257,10 @@ class ListingBase(Strict):
         """Field name -> id of the organisation listing it must point to."""
         return {}
 
+    def owner_id(self) -> str | None:
+        """The id of the organisation behind this listing (None for an organisation)."""
+        return next(iter(self.references().values()), None)
+
 
 class Organisation(ListingBase):
     """Doanh nghiệp, tổ chức — an enterprise, cooperative, craft village or agency."""
@@ -407,6 +413,39 @@ class Offer(Exchange):
 class Demand(Exchange):
     """Nhu cầu mua: phụ phẩm, nguyên liệu thứ cấp hoặc sản phẩm xanh."""
     kind: Literal["demand"]
+
+
+def province_of(listing: ListingBase, organisations: dict[str, Organisation]) -> str | None:
+    """Where a listing is: its address, its own province, else its organisation's address.
+    An exhibition's organiser is not where the exhibition is, so it gives no province."""
+    address = getattr(listing, "address", None)
+    if address is not None:
+        return address.province
+    if province := getattr(listing, "province", None):
+        return province
+    org = organisations.get(getattr(listing, "organisation", None) or "")
+    return org.address.province if org else None
+
+
+def nested_model(annotation) -> tuple[type | None, bool]:
+    """(the pydantic model inside `annotation` or None, whether it is a list)."""
+    is_list = False
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(args) != 1:
+                return None, is_list
+            annotation = args[0]
+        elif origin is list:
+            is_list, annotation = True, typing.get_args(annotation)[0]
+        else:
+            break
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, is_list
+    return None, is_list
 
 
 MODELS: dict[str, type[ListingBase]] = {

@@ -34,12 +34,12 @@ import nh3
 from markupsafe import Markup, escape
 
 from . import reference, urls, vocab
-from .export import json_ld
+from .export import json_ld, json_ld_text
 from .models import (
-    MODELS, Certificate, Contact, Distributor, Exchange, Exhibition, ListingBase, Model, Organisation, Product,
-    Recycler,
+    MODELS, Contact, Distributor, Exchange, Exhibition, ListingBase, Model, Organisation, Product, Recycler,
+    province_of,
 )
-from .status import STATUS_LABELS, certificate_status, is_certified
+from .status import STATUS_LABELS, certificate_status, certificates_of, has_certificates, is_certified, scheme_label
 from .text import fold
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates"
@@ -69,12 +69,6 @@ def describe(text: str | None) -> Markup:
     html = _markdown.convert(str(escape(text)))
     return Markup(nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}},
                             url_schemes=ALLOWED_SCHEMES, link_rel="nofollow noopener"))
-
-
-def _embed_json(data: dict) -> Markup:
-    """JSON safe inside a <script> element: no '<', '>' or '&' can end or open anything."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 def _tel(phone: str) -> str:
@@ -129,13 +123,7 @@ class Directory:
                 self.by_group[key].append(listing)
 
     def province_of(self, listing: ListingBase) -> str | None:
-        address = getattr(listing, "address", None)
-        if address is not None:
-            return address.province
-        if province := getattr(listing, "province", None):
-            return province
-        org = self.organisations.get(getattr(listing, "organisation", ""))
-        return org.address.province if org else None
+        return province_of(listing, self.organisations)
 
     @staticmethod
     def sectors_of(listing: ListingBase) -> list[str]:
@@ -278,13 +266,11 @@ def _facts(listing: ListingBase, d: Directory) -> list[tuple[str, list]]:
 
 
 def _certificates(listing: ListingBase, on: dt.date) -> list[dict]:
-    certs: list[Certificate] = list(getattr(listing, "certificates", None) or []) + \
-        list(getattr(listing, "permits", None) or [])
     out = []
-    for cert in certs:
+    for cert in certificates_of(listing):
         status = certificate_status(cert, on)
         out.append({
-            "scheme": cert.scheme_name if cert.scheme == "khac" else vocab.SCHEMES.label(cert.scheme),
+            "scheme": scheme_label(cert),
             "issuer": cert.issuer, "number": cert.number, "url": cert.url,
             "valid_from": _date(cert.valid_from), "valid_until": _date(cert.valid_until),
             "status": status, "status_label": STATUS_LABELS[status][0],
@@ -294,9 +280,8 @@ def _certificates(listing: ListingBase, on: dt.date) -> list[dict]:
 
 def _contact(listing: ListingBase, d: Directory) -> Contact | None:
     contact = getattr(listing, "contact", None)
-    if contact is None and (ref := getattr(listing, "organisation", None) or getattr(listing, "organizer", None)):
-        org = d.organisations.get(ref)
-        contact = org.contact if org else None
+    if contact is None and (org := d.organisations.get(listing.owner_id() or "")):
+        contact = org.contact
     return contact
 
 
@@ -305,8 +290,7 @@ def _card(listing: ListingBase, d: Directory) -> dict:
     return {
         "name": listing.name, "path": urls.listing_path(listing), "kind": vocab.KINDS.label(listing.kind),
         "summary": listing.summary, "province": d.province_of(listing), "sample": listing.sample,
-        "certified": is_certified(listing, d.on) if hasattr(listing, "certificates") or
-        hasattr(listing, "permits") else None,
+        "certified": is_certified(listing, d.on) if has_certificates(listing) else None,
         "org": (d.organisations[listing.organisation].name if getattr(listing, "organisation", None)
                 in d.organisations else None),
     }
@@ -376,7 +360,7 @@ def _listing_page(w: Writer, d: Directory, listing: ListingBase, site_url: str) 
         "org": _card(org, d) if org else None,
         "org_role": _title(listing, "organizer" if isinstance(listing, Exhibition) else "organisation") if org else "",
         "sources": listing.sources, "related": [_card(x, d) for x in d.related(listing)],
-        "owned": {}, "matches": [], "ld": _embed_json(json_ld(listing, d.organisations, site_url, d.on)),
+        "owned": {}, "matches": [], "ld": Markup(json_ld_text(json_ld(listing, d.organisations, site_url, d.on))),
     }
     if isinstance(listing, Organisation):
         owned: dict[str, list] = defaultdict(list)

@@ -228,12 +228,14 @@ from directory.site import _RawPages, fingerprint, regenerate
 _raw = _RawPages()
 on_page_markdown = _raw.on_page_markdown
 on_page_content = _raw.on_page_content
-_seen = {{"fingerprint": None}}
+_listings = Path({listings!r})
+# serve() generated the pages just before mkdocs imported this hook.
+_seen = {{"fingerprint": fingerprint(_listings)}}
 
 
 def on_pre_build(config):
     # Our own page writes wake mkdocs' watcher again; skip that round when no listing changed.
-    listings = Path({listings!r})
+    listings = _listings
     current = fingerprint(listings)
     if current != _seen["fingerprint"]:
         regenerate(listings, Path(config.docs_dir), config.site_url or "/")

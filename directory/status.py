@@ -13,9 +13,11 @@ import datetime as dt
 import subprocess
 from pathlib import Path
 
+from . import vocab
 from .models import Certificate, ListingBase
 
 EXPIRING_DAYS = 90
+CERT_FIELDS = ("certificates", "permits")  # the fields that hold Certificate lists
 
 STATUS_LABELS = {
     "valid": ("Còn hiệu lực", "Valid"),
@@ -35,10 +37,24 @@ def certificate_status(cert: Certificate, on: dt.date) -> str:
     return "valid"
 
 
+def has_certificates(listing: ListingBase) -> bool:
+    """Whether the listing's kind can carry certificates or permits at all."""
+    return any(name in type(listing).model_fields for name in CERT_FIELDS)
+
+
+def certificates_of(listing: ListingBase) -> list[Certificate]:
+    """A listing's certificates, then its permits."""
+    return [cert for name in CERT_FIELDS for cert in getattr(listing, name, None) or []]
+
+
+def scheme_label(cert: Certificate) -> str:
+    """The scheme's Vietnamese name, or the author's own name for scheme 'khac'."""
+    return cert.scheme_name if cert.scheme == "khac" and cert.scheme_name else vocab.SCHEMES.label(cert.scheme)
+
+
 def valid_certificates(listing: ListingBase, on: dt.date) -> list[Certificate]:
     """Certificates (and permits) in force on `on`: expiring ones still count."""
-    certs = list(getattr(listing, "certificates", None) or []) + list(getattr(listing, "permits", None) or [])
-    return [c for c in certs if certificate_status(c, on) in ("valid", "expiring")]
+    return [c for c in certificates_of(listing) if certificate_status(c, on) in ("valid", "expiring")]
 
 
 def is_certified(listing: ListingBase, on: dt.date) -> bool:

@@ -17,8 +17,6 @@ import datetime as dt
 import difflib
 import gc
 import os
-import types
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +24,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import messages, vocab
 from .load import LoadedFile, LoadError, load_file
-from .models import MODELS, Certificate, Exchange, ListingBase, Organisation
+from .models import MODELS, Certificate, Exchange, ListingBase, Organisation, nested_model
 
 EXPIRY_WARNING_DAYS = 90
 GREEN_LABEL_MAX_DAYS = 36 * 31
@@ -196,21 +194,10 @@ def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
             continue
         if not (isinstance(current, type) and issubclass(current, BaseModel)):
             return []
-        current = _inner_model(current.model_fields[str(part)].annotation)
+        current = nested_model(current.model_fields[str(part)].annotation)[0]
     if isinstance(current, type) and issubclass(current, BaseModel):
         return list(current.model_fields)
     return []
-
-
-def _inner_model(annotation):
-    """Unwrap Optional[...] and list[...] down to a BaseModel subclass, if any."""
-    origin = typing.get_origin(annotation)
-    if origin in (list, typing.Union, types.UnionType):
-        for arg in typing.get_args(annotation):
-            if (found := _inner_model(arg)) is not None:
-                return found
-        return None
-    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
 
 
 def _check_across(report: Report, broken_organisations: set[str]) -> None:

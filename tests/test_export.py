@@ -19,7 +19,7 @@ import icalendar
 import pytest
 from pydantic import TypeAdapter
 
-from directory import export, urls
+from directory import export, status, urls
 from directory.models import MODELS, Exhibition, Listing, Organisation
 from directory.validate import validate_tree
 
@@ -59,7 +59,7 @@ def _csv_rows(out: Path, kind: str) -> list[dict]:
 
 def _strip_computed(record: dict) -> dict:
     record = {k: v for k, v in record.items() if k not in COMPUTED}
-    for name in export.CERT_FIELDS:
+    for name in status.CERT_FIELDS:
         if name in record:
             record[name] = [{k: v for k, v in c.items() if k != "status"} for c in record[name]]
     return record

@@ -49,6 +49,6 @@ def test_new_writes_a_slugged_listing_that_the_validator_asks_to_complete(tmp_pa
 
 def test_from_issue_command_writes_files_and_reports_what_is_missing(tmp_path):
     body = ROOT / "tests" / "fixtures" / "intake" / "issue-body.md"
-    result = run("from-issue", str(body), "--listings", str(tmp_path))
+    result = run("from-issue", str(body), "--listings", str(tmp_path), "--author", "dongxanh-clerk")
     assert (tmp_path / "organisation" / "cong-ty-tnhh-bao-bi-dong-xanh.yaml").exists()
     assert result.returncode == 1 and "quantity" in result.stdout and "Traceback" not in result.stderr

@@ -9,9 +9,10 @@ listings and the "Dữ liệu mở / Open data" page `index.md` that links them.
 
 Every output is a pure function of the listings, `site_url` and the reference date
 `on` (never the clock), so two builds give byte-identical files. Listing text is
-escaped by the format's own writer (json, csv, icalendar, xml.etree) and CSV cells
-are neutralised against formula injection. This module renders no HTML page and
-does not validate listings (see validate.py).
+escaped by the format's own writer (json, csv, icalendar, xml.etree), CSV cells
+are neutralised against formula injection, and the feed replaces the characters
+XML cannot carry (the validator refuses them anyway) so that it stays well-formed.
+This module renders no HTML page and does not validate listings (see validate.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -180,6 +182,16 @@ def calendar_bytes(exhibitions: list[Exhibition], site_url: str, on: dt.date) ->
 # --- Atom ------------------------------------------------------------------------
 
 
+# Characters XML 1.0 cannot carry even escaped: C0 controls but tab and line ends, lone
+# surrogates, U+FFFE and U+FFFF. The validator refuses them; the feed replaces them anyway.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` with each character XML cannot carry replaced by U+FFFD, so the feed stays well-formed."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
 def _atom_time(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
@@ -197,9 +209,9 @@ def atom_bytes(listings: list[ListingBase], organisations: dict[str, Organisatio
     feed_url = site_url + urls.OPEN_DATA + FEED
 
     def sub(parent, tag, text=None, **attrs):
-        element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attrs)
+        element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", {k: xml_text(v) for k, v in attrs.items()})
         if text is not None:
-            element.text = text
+            element.text = xml_text(text)
         return element
 
     feed = ET.Element(f"{{{ATOM_NS}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "vi"})

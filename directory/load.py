@@ -8,16 +8,29 @@ parser where available), which makes it both fast and strict:
 - every scalar stays text exactly as written (`0100109106` keeps its leading zero);
   pydantic turns text into numbers, dates and booleans where the model wants them.
   Only an empty value, `~` or `null` becomes None;
-- duplicate keys, anchors/aliases, explicit tags, tabs, non-UTF-8 bytes, empty files,
-  more than one document, a top level that is not a mapping, files over
-  `MAX_FILE_BYTES` and files that cannot be read at all are refused with a `LoadError`;
+- duplicate keys, keys holding an invisible character, anchors/aliases, explicit
+  tags, tabs, non-UTF-8 bytes, empty files, more than one document, a top level that
+  is not a mapping, files over `MAX_FILE_BYTES` and files that cannot be read at all
+  are refused with a `LoadError`;
+- so are nesting deeper than `MAX_DEPTH` lists and mappings (a listing needs 3) and
+  more than `MAX_NODES` keys and values, both as soon as the parser reaches them,
+  and a letter carrying more than `MAX_MARKS` combining marks (Unicode's stream-safe
+  limit);
 - all text is normalised to Unicode NFC.
+
+With the size limit, these bounds keep loading linear in the file's size and the
+model's work small: no file up to `MAX_FILE_BYTES` takes long or much memory to
+validate (without them a 254 KB file of `[[[...]]]` took minutes and gigabytes, a
+file of 26,000 unknown fields seconds, and NFC normalisation is quadratic in the
+length of a run of combining marks).
 
 It does not know what a listing is: see `models.py` and `validate.py`.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +39,9 @@ import yaml
 from .text import nfc
 
 MAX_FILE_BYTES = 256 * 1024
+MAX_DEPTH = 10  # nested lists/mappings; a listing uses 3 (certificates: a list of mappings)
+MAX_NODES = 3000  # keys and values; the fullest listing (50 certificates...) has about 1,500
+MAX_MARKS = 30  # combining marks in a row; UAX #15 "stream-safe text" allows 30
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -108,10 +124,14 @@ def _build(events) -> tuple[object, dict[tuple, int], int]:
     documents = 0
     lines: dict[tuple, int] = {}
     stack: list[list] = []  # frames: [container, path, pending key or None]
+    nodes = 0
     for event in events:
         cls = type(event)
         if cls is _Scalar or cls is _MappingStart or cls is _SequenceStart:
             line = event.start_mark.line + 1
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise LoadError("too_many_values", line=line, detail=str(MAX_NODES))
             if event.anchor:
                 raise LoadError("alias", line=line)
             tag = event.tag
@@ -119,7 +139,12 @@ def _build(events) -> tuple[object, dict[tuple, int], int]:
                 raise LoadError("tag", line=line, detail=tag)
             if cls is _Scalar:
                 value = event.value
-                value = None if event.style in _PLAIN and value in _NULLS else nfc(value)
+                if event.style in _PLAIN and value in _NULLS:
+                    value = None
+                elif not value.isascii():
+                    value = _normalise(value, line)
+            elif len(stack) >= MAX_DEPTH:
+                raise LoadError("too_deep", line=line, detail=str(MAX_DEPTH))
             else:
                 value = {} if cls is _MappingStart else []
             if not stack:
@@ -133,6 +158,8 @@ def _build(events) -> tuple[object, dict[tuple, int], int]:
                 elif key is None:  # this value is a key
                     if value.__class__ is not str:
                         raise LoadError("complex_key", line=line)
+                    if not value.isprintable():  # problems print field names: no control or line break
+                        raise LoadError("key_character", line=line)
                     if value in container:
                         raise LoadError("duplicate_key", line=line, detail=value)
                     frame[2] = value
@@ -156,3 +183,19 @@ def _build(events) -> tuple[object, dict[tuple, int], int]:
         elif isinstance(event, yaml.AliasEvent):
             raise LoadError("alias", line=event.start_mark.line + 1)
     return root, lines, documents
+
+
+_MARK_RUN = re.compile(r"[^\x00-\u02ff]{%d,}" % (MAX_MARKS + 1))  # combining marks start at U+0300
+
+
+def _normalise(value: str, line: int) -> str:
+    """NFC of a non-ASCII scalar, refusing a run of more than MAX_MARKS combining marks first:
+    NFC reorders such a run by insertion sort, so one 250 KB run would take minutes."""
+    for match in _MARK_RUN.finditer(value):
+        run = 0
+        for ch in match.group():
+            # a mark, or a letter such as U+0F73 that decomposes into marks only
+            run = run + 1 if unicodedata.combining(unicodedata.normalize("NFD", ch)[0]) else 0
+            if run > MAX_MARKS:
+                raise LoadError("combining_marks", line=line, detail=str(MAX_MARKS))
+    return nfc(value)

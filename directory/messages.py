@@ -2,7 +2,8 @@
 
 Keys are pydantic error types, our own custom error types (raised in `models.py`)
 and load/cross-listing problem codes. Templates use `str.format` fields from the
-error's context. Nothing here decides *whether* something is wrong.
+error's context; values quoted from a listing are shortened and made printable
+(`shown`). Nothing here decides *whether* something is wrong.
 """
 
 from __future__ import annotations
@@ -22,8 +23,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
               "YAML anchors and aliases (& and *) are not allowed"),
     "tag": ("không dùng thẻ YAML ({detail})", "YAML tags are not allowed ({detail})"),
     "complex_key": ("tên trường phải là chữ", "field names must be text"),
+    "key_character": ("tên trường có ký tự vô hình hoặc dấu xuống dòng; hãy gõ lại tên trường",
+                      "a field name holds an invisible character or a line break"),
     "duplicate_key": ("trường '{detail}' xuất hiện hai lần; hãy xóa một lần",
                       "field '{detail}' appears twice"),
+    "too_deep": ("lồng quá sâu (quá {detail} cấp danh sách/nhóm trường); kiểm tra các dấu '[', '{{' và '- ' thừa",
+                 "nested too deeply (more than {detail} levels of lists and groups)"),
+    "too_many_values": ("tệp có quá nhiều trường và giá trị (hơn {detail}); một tin đăng chỉ cần vài trăm",
+                        "too many fields and values (more than {detail})"),
+    "combining_marks": ("có hơn {detail} dấu kết hợp liên tiếp trên một chữ; hãy gõ lại đoạn văn",
+                        "more than {detail} combining marks in a row; retype the text"),
     # files and cross-listing checks (validate.py)
     "misplaced_file": ("tệp phải nằm ở listings/<loại>/<mã>.yaml (loại: {kinds})",
                        "files belong in listings/<kind>/<id>.yaml"),
@@ -49,6 +58,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "missing": ("thiếu trường bắt buộc", "required field is missing"),
     "extra_forbidden": ("trường không có trong mẫu{hint}", "unknown field{hint_en}"),
     "string_type": ("phải là chữ", "must be text"),
+    "string_unicode": ("có ký tự hỏng (nửa cặp UTF-16); hãy gõ lại đoạn văn",
+                       "holds a broken character (a lone surrogate)"),
     "string_too_short": ("không được để trống", "must not be empty"),
     "string_too_long": ("quá dài (tối đa {max_length} ký tự)", "too long (at most {max_length} characters)"),
     "too_short": ("cần ít nhất {min_length} mục", "needs at least {min_length} item(s)"),
@@ -56,6 +67,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "int_parsing": ("phải là số nguyên, ví dụ 50", "must be a whole number"),
     "int_from_float": ("phải là số nguyên, ví dụ 50", "must be a whole number"),
     "int_type": ("phải là số nguyên", "must be a whole number"),
+    "int_parsing_size": ("số quá lớn", "number too large"),
     "float_parsing": ("phải là số, dùng dấu chấm thập phân: 1.5", "must be a number, e.g. 1.5"),
     "float_type": ("phải là số", "must be a number"),
     "finite_number": ("phải là một số cụ thể, ví dụ 1.5", "must be a finite number"),
@@ -84,7 +96,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "{old} is no longer a province since 1 July 2025; write {new}"),
     "unknown_province": ("'{input}' không phải một trong 34 tỉnh, thành phố hiện hành (ví dụ: Hà Nội, Lâm Đồng)",
                          "not one of the 34 current provinces and cities"),
-    "control_character": ("có ký tự điều khiển ẩn; hãy gõ lại đoạn văn", "contains an invisible control character"),
+    "control_character": ("có ký tự điều khiển ẩn {char} ở vị trí {position}; hãy xóa ký tự vô hình này",
+                          "invisible control character {char} at position {position}; delete it"),
+    "line_break": ("trường này chỉ viết trên một dòng; hãy xóa dấu xuống dòng {char} ở vị trí {position}",
+                   "single-line field: delete the line break {char} at position {position}"),
+    "noncharacter": ("có ký tự không hợp lệ {char} ở vị trí {position} (thường do sao chép từ tệp hỏng); "
+                     "hãy xóa ký tự vô hình này", "invalid noncharacter {char} at position {position}; delete it"),
+    "bidi_control": ("có ký tự đảo chiều văn bản ẩn {char} ở vị trí {position}; hãy xóa ký tự vô hình này",
+                     "hidden bidirectional control {char} at position {position}; delete it"),
+    "address_character": ("địa chỉ không được có dấu cách hay ký tự vô hình: hãy xóa {char} ở vị trí {position}",
+                          "no spaces or invisible characters in an address: delete {char} at position {position}"),
+    "date_range": ("ngày phải trong khoảng {first}–{last}; kiểm tra lại năm",
+                   "date must be between {first} and {last}"),
     "slug": ("chỉ dùng chữ thường a-z, số và dấu '-', không dấu", "use only a-z, 0-9 and '-'"),
     "url_scheme": ("phải là địa chỉ web bắt đầu bằng https:// hoặc http://",
                    "must be a web address starting with http:// or https://"),
@@ -121,9 +144,21 @@ def render(code: str, context: dict) -> str:
     return f"{vi.format_map(safe)} / {en.format_map(safe)}"
 
 
+SHOWN_MAX = 300  # characters of a value quoted in a message (lists of allowed codes are shorter)
+
+
+def shown(value) -> str:
+    """A value as quoted in a message: at most SHOWN_MAX characters, and each character that
+    is not printable (a control, line break, bidi control...) written as <U+XXXX>, so that a
+    listing cannot write to the terminal or start a GitHub Actions command line."""
+    text = str(value)
+    cut = text[:SHOWN_MAX] + ("…" if len(text) > SHOWN_MAX else "")
+    return cut if cut.isprintable() else "".join(ch if ch.isprintable() else f"<U+{ord(ch):04X}>" for ch in cut)
+
+
 class _Defaults(dict):
     def __init__(self, context: dict, **extra):
-        super().__init__({**extra, **{k: v for k, v in context.items()}})
+        super().__init__({**extra, **{k: shown(v) for k, v in context.items()}})
 
     def __missing__(self, key):
         return ""

@@ -9,6 +9,11 @@ Field names follow schema.org / GS1 where one fits (`valid_from`, `valid_until`,
 `start_date`, `organizer`...). Each field's `title` is its Vietnamese label and its
 `description` says what to write, Vietnamese first then English.
 
+Text fields refuse what no reader can see or no output format can carry (controls,
+line breaks in one-line fields, noncharacters, bidi controls); web and e-mail
+addresses refuse every space and invisible character; dates lie in 1990-2100 and
+numbers and lists are bounded. So every accepted listing renders and exports.
+
 Checks that need more than one listing (references, unique tax codes, id equal to
 the file name) live in `validate.py`, not here.
 """
@@ -101,25 +106,65 @@ def _check_pattern(pattern: str, error: str, hint: str):
     return AfterValidator(check)
 
 
-def _text(max_length: int):
-    return Annotated[str, Field(min_length=1, max_length=max_length),
-                     _check_pattern(r"[^\x00-\x08\x0b-\x1f\x7f]*", "control_character",
-                                    "contains an invisible control character")]
+# Characters no listing text may hold, as regex character sets. All are invisible or break
+# an output format: C0/C1 controls and DEL (XML and YAML refuse most of them), noncharacters
+# (U+FDD0..U+FDEF and the last two code points of every plane), bidi embeddings, overrides
+# and isolates (they reorder what a reader sees). Lone surrogates never get this far: libyaml
+# refuses "\uD800" and pydantic every string holding one (string_unicode).
+_CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f"  # all but tab and newline
+_LINE_BREAKS = "\n\r\u2028\u2029"
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF)
+                                           for plane in range(0, 0x110000, 0x10000))
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+_FORMAT = "\u00ad\u061c\u180e\u200b-\u200f\u2060-\u206f\ufeff"  # soft hyphen, zero-width, BOM...
+
+# (message code, characters): the first class that holds the character names it
+_MULTI_LINE = [("control_character", _CONTROLS + "\u2028\u2029"), ("noncharacter", _NONCHARACTERS),
+               ("bidi_control", _BIDI)]
+_SINGLE_LINE = [("line_break", _LINE_BREAKS), ("control_character", "\t")] + _MULTI_LINE
+_ADDRESS = [("address_character", r"\s" + _CONTROLS + _FORMAT + _BIDI + _NONCHARACTERS)]
+
+
+def _refuse(classes: list[tuple[str, str]]):
+    """A validator refusing the characters of `classes`, naming the first one found: its class
+    (the message code), its position in the value (1-based) and its code point, e.g. U+202E."""
+    anywhere = re.compile("[" + "".join(chars for _, chars in classes) + "]")
+    each = [(code, re.compile(f"[{chars}]")) for code, chars in classes]
+    printable_allowed = not anywhere.search(" ")  # then only non-printable characters are refused
+
+    def check(value: str) -> str:
+        if printable_allowed and value.isprintable():  # the usual case, checked at C speed
+            return value
+        if found := anywhere.search(value):
+            ch = found.group()
+            code = next(code for code, regex in each if regex.match(ch))
+            raise PydanticCustomError(code, "remove the character {char} at position {position}",
+                                      {"char": f"U+{ord(ch):04X}", "position": found.start() + 1})
+        return value
+
+    return AfterValidator(check)
+
+
+def _text(max_length: int, refused: list[tuple[str, str]] = _SINGLE_LINE):
+    return Annotated[str, Field(min_length=1, max_length=max_length), _refuse(refused)]
 
 
 Text = _text(300)
-LongText = _text(5000)
+LongText = _text(5000, _MULTI_LINE)
 
 Slug = Annotated[str, Field(max_length=80, json_schema_extra={"pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}),
                  _check_pattern(r"[a-z0-9]+(-[a-z0-9]+)*", "slug",
                                 "use only a-z, 0-9 and '-', no diacritics")]
 
+# Web and e-mail addresses: no space of any kind (\s is Unicode-aware) nor invisible character.
 Url = Annotated[str, Field(max_length=500, json_schema_extra={"pattern": "^https?://"}),
-                _check_pattern(r"https?://[^\s/?#]+\.[^\s/?#]+[^\s<>\"]*", "url_scheme",
+                _refuse(_ADDRESS),
+                _check_pattern(r"https?://(?:[\w-]+\.)+[\w-]+(?::[0-9]{1,5})?(?:[/?#][^<>\"\\]*)?", "url_scheme",
                                "must be a web address starting with http:// or https://")]
 
 Email = Annotated[str, Field(max_length=254),
-                  _check_pattern(r"[^@\s<>\"]+@[^@\s<>\"]+\.[a-zA-Z]{2,}", "email",
+                  _refuse(_ADDRESS),
+                  _check_pattern(r"[A-Za-z0-9._%+-]+@(?:[\w-]+\.)+[a-zA-Z]{2,}", "email",
                                  "not an e-mail address")]
 
 Phone = Annotated[str, Field(max_length=30),
@@ -144,7 +189,7 @@ TaxCode = Annotated[str, Field(json_schema_extra={"pattern": r"^[0-9]{10}(-[0-9]
 
 def _date(value):
     """Accept ISO dates and the Vietnamese day/month/year form 31/12/2025."""
-    if isinstance(value, str) and (m := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", value.strip())):
+    if isinstance(value, str) and (m := re.fullmatch(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})", value.strip())):
         day, month, year = map(int, m.groups())
         try:
             return dt.date(year, month, day)
@@ -153,7 +198,21 @@ def _date(value):
     return value
 
 
-Date = Annotated[dt.date, BeforeValidator(_date)]
+FIRST_DATE, LAST_DATE = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
+
+
+def _date_in_range(value: dt.date) -> dt.date:
+    """Dates far from today are typing mistakes, and 9999-12-31 + 1 day cannot be computed."""
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise PydanticCustomError("date_range", "date must be between 1990 and 2100",
+                                  {"first": FIRST_DATE.year, "last": LAST_DATE.year})
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_date), AfterValidator(_date_in_range)]
+
+
+MAX_ITEMS = 50  # items in any list: more than the 34 provinces, and a bound on the work of a hostile file
 
 
 class Strict(BaseModel):
@@ -162,6 +221,11 @@ class Strict(BaseModel):
 
 def _f(title: str, description: str, **kwargs):
     return Field(title=title, description=description, **kwargs)
+
+
+def _items(title: str, description: str, **kwargs):
+    """A list field: at most MAX_ITEMS items."""
+    return _f(title, description, max_length=MAX_ITEMS, **kwargs)
 
 
 # --- Shared parts ----------------------------------------------------------------
@@ -218,7 +282,7 @@ class Contact(Strict):
 
 
 class Quantity(Strict):
-    amount: float = _f("Số lượng", "Số dương / A positive number", gt=0, allow_inf_nan=False)
+    amount: float = _f("Số lượng", "Số dương / A positive number", gt=0, le=1_000_000_000, allow_inf_nan=False)
     unit: Unit = _f("Đơn vị", "Mã UN/CEFACT: TNE (tấn), KGM (kg), LTR (lít), H87 (cái)... / Unit code")
     per: Period | None = _f("Mỗi", "Nếu là công suất hoặc định kỳ: ngay, thang, nam... / Per period", default=None)
 
@@ -251,7 +315,7 @@ class ListingBase(Strict):
     description: LongText | None = _f("Mô tả", "Mô tả chi tiết, cho phép Markdown đơn giản / Description", default=None)
     date_added: Date = _f("Ngày đăng", "Ngày đưa thông tin lên danh bạ / Date listed")
     sample: bool = _f("Dữ liệu mẫu", "true nếu là ví dụ minh họa, không phải đơn vị thật / Sample data", default=False)
-    sources: list[Source] = _f("Nguồn", "Văn bản làm căn cứ / Source documents", default_factory=list)
+    sources: list[Source] = _items("Nguồn", "Văn bản làm căn cứ / Source documents", default_factory=list)
 
     def references(self) -> dict[str, str]:
         """Field name -> id of the organisation listing it must point to."""
@@ -270,8 +334,8 @@ class Organisation(ListingBase):
                                default=None)
     address: Address = _f("Địa chỉ", "Địa chỉ trụ sở / Head office address")
     contact: Contact = _f("Liên hệ", "Ít nhất một cách liên hệ / At least one contact")
-    maintainers: list[GitHubLogin] = _f("Người cập nhật", "Tài khoản GitHub được sửa thông tin / GitHub logins",
-                                        min_length=1)
+    maintainers: list[GitHubLogin] = _items("Người cập nhật", "Tài khoản GitHub được sửa thông tin / GitHub logins",
+                                            min_length=1)
 
     @model_validator(mode="after")
     def _tax_id_for_firms(self):
@@ -291,13 +355,13 @@ class OwnedListing(ListingBase):
 class Product(OwnedListing):
     """Sản phẩm thân thiện môi trường, sản phẩm được dán nhãn sinh thái."""
     kind: Literal["product"]
-    sectors: list[Sector] = _f("Ngành", "Một hoặc nhiều ngành / Sectors", min_length=1)
+    sectors: list[Sector] = _items("Ngành", "Một hoặc nhiều ngành / Sectors", min_length=1)
     gtin: Annotated[str, _check_pattern(r"[0-9]{8}|[0-9]{12,14}", "gtin", "must be 8, 12, 13 or 14 digits")] | None = \
         _f("Mã vạch GTIN", "Mã vạch sản phẩm, viết trong dấu nháy / Barcode, quoted", default=None)
-    environmental_claims: list[Text] = _f("Đặc tính môi trường", "Ví dụ: 30% nhựa tái chế / Environmental claims",
-                                          default_factory=list)
-    certificates: list[Certificate] = _f("Chứng nhận, nhãn", "Nhãn sinh thái, nhãn năng lượng... / Certificates",
-                                         default_factory=list)
+    environmental_claims: list[Text] = _items("Đặc tính môi trường", "Ví dụ: 30% nhựa tái chế / Environmental claims",
+                                              default_factory=list)
+    certificates: list[Certificate] = _items("Chứng nhận, nhãn", "Nhãn sinh thái, nhãn năng lượng... / Certificates",
+                                             default_factory=list)
     website: Url | None = _f("Trang sản phẩm", "Địa chỉ web / Product page", default=None)
 
     @model_validator(mode="after")
@@ -310,15 +374,17 @@ class Product(OwnedListing):
 class Recycler(OwnedListing):
     """Cơ sở thu gom, thu hồi, tái chế."""
     kind: Literal["recycler"]
-    waste_streams: list[WasteStream] = _f("Loại chất thải nhận", "Danh sách loại chất thải / Accepted waste streams",
-                                          min_length=1)
-    services: list[RecyclerService] = _f("Dịch vụ", "thu_gom, thu_hoi, tai_che, xu_ly / Services", min_length=1)
+    waste_streams: list[WasteStream] = _items("Loại chất thải nhận",
+                                              "Danh sách loại chất thải / Accepted waste streams",
+                                              min_length=1)
+    services: list[RecyclerService] = _items("Dịch vụ", "thu_gom, thu_hoi, tai_che, xu_ly / Services", min_length=1)
     capacity: Quantity | None = _f("Công suất", "Ví dụ 500 TNE mỗi nam / Capacity", default=None)
     address: Address = _f("Địa điểm cơ sở", "Nơi đặt cơ sở / Facility address")
-    service_area: list[Province] = _f("Phạm vi phục vụ", "Các tỉnh phục vụ; để trống nếu toàn quốc / Provinces served",
-                                      default_factory=list)
+    service_area: list[Province] = _items("Phạm vi phục vụ",
+                                          "Các tỉnh phục vụ; để trống nếu toàn quốc / Provinces served",
+                                          default_factory=list)
     nationwide: bool = _f("Toàn quốc", "true nếu phục vụ toàn quốc / Serves the whole country", default=False)
-    permits: list[Certificate] = _f("Giấy phép", "Giấy phép môi trường... / Permits", default_factory=list)
+    permits: list[Certificate] = _items("Giấy phép", "Giấy phép môi trường... / Permits", default_factory=list)
     contact: Contact | None = _f("Liên hệ", "Nếu khác với đơn vị / If not the organisation's", default=None)
 
     @model_validator(mode="after")
@@ -331,22 +397,22 @@ class Recycler(OwnedListing):
 class Model(OwnedListing):
     """Mô hình sản xuất và tiêu dùng bền vững (thí điểm, trình diễn)."""
     kind: Literal["model"]
-    sectors: list[Sector] = _f("Ngành", "Một hoặc nhiều ngành / Sectors", min_length=1)
+    sectors: list[Sector] = _items("Ngành", "Một hoặc nhiều ngành / Sectors", min_length=1)
     programme: Source = _f("Căn cứ chương trình", "Quyết định và nhiệm vụ sinh ra mô hình / Programme decision and task")
     year: int = _f("Năm", "Năm thực hiện / Year", ge=2000, le=2100)
     status: ModelStatus = _f("Tình trạng", "thi_diem, ap_dung, nhan_rong / Pilot, applied, replicated")
     province: Province | None = _f("Tỉnh/thành phố", "Nơi thực hiện, nếu biết / Where", default=None)
-    results: list[Text] = _f("Kết quả", "Các kết quả chính / Results", default_factory=list)
-    documents: list[Document] = _f("Tài liệu", "Tài liệu hướng dẫn, báo cáo / Documents", default_factory=list)
+    results: list[Text] = _items("Kết quả", "Các kết quả chính / Results", default_factory=list)
+    documents: list[Document] = _items("Tài liệu", "Tài liệu hướng dẫn, báo cáo / Documents", default_factory=list)
 
 
 class Distributor(OwnedListing):
     """Cơ sở phân phối bền vững được chứng nhận."""
     kind: Literal["distributor"]
-    sectors: list[Sector] = _f("Ngành hàng", "Ngành hàng phân phối / Sectors", min_length=1)
+    sectors: list[Sector] = _items("Ngành hàng", "Ngành hàng phân phối / Sectors", min_length=1)
     address: Address = _f("Địa chỉ", "Địa chỉ cửa hàng/trung tâm / Address")
-    outlets: int | None = _f("Số điểm bán", "Số cửa hàng / Number of outlets", default=None, ge=1)
-    certificates: list[Certificate] = _f("Chứng nhận", "Chứng nhận phân phối bền vững / Certificates", min_length=1)
+    outlets: int | None = _f("Số điểm bán", "Số cửa hàng / Number of outlets", default=None, ge=1, le=100_000)
+    certificates: list[Certificate] = _items("Chứng nhận", "Chứng nhận phân phối bền vững / Certificates", min_length=1)
     contact: Contact | None = _f("Liên hệ", "Nếu khác với đơn vị / If not the organisation's", default=None)
 
 
@@ -361,8 +427,8 @@ class Exhibition(ListingBase):
     venue: Text | None = _f("Địa điểm", "Tên và địa chỉ nơi tổ chức / Venue", default=None)
     province: Province | None = _f("Tỉnh/thành phố", "Nơi tổ chức / Province", default=None)
     region: Region = _f("Miền", "bac, trung, nam / Region")
-    sectors: list[Sector] = _f("Ngành", "Ngành hàng trưng bày / Sectors", default_factory=list)
-    booths: int | None = _f("Số gian hàng", "Số gian hàng dự kiến / Number of booths", default=None, ge=1)
+    sectors: list[Sector] = _items("Ngành", "Ngành hàng trưng bày / Sectors", default_factory=list)
+    booths: int | None = _f("Số gian hàng", "Số gian hàng dự kiến / Number of booths", default=None, ge=1, le=100_000)
     status: EventStatus = _f("Tình trạng", "du_kien, hoan, huy / Status", default="du_kien")
     website: Url | None = _f("Trang web", "Địa chỉ web / Website", default=None)
 
@@ -391,8 +457,8 @@ class Exchange(OwnedListing):
     quantity: Quantity = _f("Khối lượng", "Số lượng và đơn vị / Quantity and unit")
     recurrence: Recurrence = _f("Tần suất", "Một lần hay định kỳ / One-off or recurring")
     province: Province = _f("Tỉnh/thành phố", "Nơi giao nhận / Location")
-    delivery: list[DeliveryTerm] = _f("Giao nhận", "tu_den_lay, giao_tan_noi, thoa_thuan / Pickup or delivery",
-                                      min_length=1)
+    delivery: list[DeliveryTerm] = _items("Giao nhận", "tu_den_lay, giao_tan_noi, thoa_thuan / Pickup or delivery",
+                                          min_length=1)
     valid_from: Date | None = _f("Từ ngày", "Ngày bắt đầu / Valid from", default=None)
     valid_until: Date = _f("Đến ngày", "Hạn của tin / Valid until")
     contact: Contact | None = _f("Liên hệ", "Nếu khác với đơn vị / If not the organisation's", default=None)

@@ -43,13 +43,14 @@ class Problem:
         return messages.render(self.code, dict(self.context))
 
     def format(self) -> str:
-        where = f"{self.field}: " if self.field else ""
-        return f"{self.path}:{self.line}: {where}{self.message}"
+        where = f"{messages.shown(self.field)}: " if self.field else ""
+        return f"{messages.shown(self.path)}:{self.line}: {where}{self.message}"
 
     def annotation(self, level: str) -> str:
-        text = f"{self.field}: {self.message}" if self.field else self.message
+        text = f"{messages.shown(self.field)}: {self.message}" if self.field else self.message
         text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::{level} file={self.path},line={self.line}::{text}"
+        path = messages.shown(self.path).replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
+        return f"::{level} file={path},line={self.line}::{text}"
 
 
 @dataclass

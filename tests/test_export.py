@@ -1,9 +1,11 @@
-"""Open-data exports (JSON, CSV, iCalendar, Atom, open-data page) and schema.org JSON-LD.
+"""Open-data exports (JSON, CSV, iCalendar, Atom, open-data page), schema.org JSON-LD
+and the page front matter.
 
 The fixture tree `tests/fixtures/export/` holds one organisation and ten listings:
 a product named like a spreadsheet formula, an expired-only product, a recycler with
 a permit, a distributor whose certificate expires soon, a model, three exhibitions
-(dated, cancelled, year only), an offer and a demand. Hostile text is added in code.
+(dated, cancelled, year only), an offer and a demand. Hostile text is added in code
+and in tests/fixtures/hostile/accepted_*.yaml (odd text the validator accepts).
 """
 
 from __future__ import annotations
@@ -16,11 +18,17 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import icalendar
+import jinja2
 import pytest
+import yaml
+from markupsafe import escape
+from mkdocs.utils.meta import get_data
 from pydantic import TypeAdapter
 
 from directory import export, status, urls
+from directory.load import load_file
 from directory.models import MODELS, Exhibition, Listing, Organisation
+from directory.render import Writer
 from directory.validate import validate_tree
 
 FIXTURE = Path(__file__).parent / "fixtures" / "export"
@@ -433,3 +441,113 @@ def test_site_url_without_trailing_slash(listings, tmp_path):
     assert records[0]["url"] == "https://example.gov.vn/scp/doanh-nghiep/cong-ty-xuat/"
     assert export.json_ld(listings[0], {}, "https://example.gov.vn/scp", ON)["url"].startswith(
         "https://example.gov.vn/scp/")
+
+
+# --- Odd text the validator accepts comes out of every export as the same data ---------------
+
+ODD = ["<script>alert(1)</script>", "]]>", "&amp; &#0; &lt;", "{{ x }} {% y %}", "--- ...", "=1+1", "🌿😀",
+       "👩\u200d👩\u200d👧", "مرحبا بالعالم", "שלום", "Tie\u0302\u0301ng Vie\u0323\u0302t", "\u200b\u200c\u200e\u200f",
+       "\ue000", "'\"\\", "END:VEVENT\nBEGIN:VEVENT"]
+
+
+@pytest.fixture
+def odd(listings):
+    """The fixture listings, the two accepted_*.yaml files and every free text of the product,
+    exhibition and organisation replaced by odd strings, all through the models (so all accepted)."""
+    adapter = TypeAdapter(Listing)
+    hostile = Path(__file__).parent / "fixtures" / "hostile"
+    extra = [adapter.validate_python(load_file(hostile / name).data)
+             for name in ("accepted_product.yaml", "accepted_exhibition.yaml")]
+    one_line = " ".join(s.replace("\n", " ") for s in ODD)
+    changed = []
+    for listing in listings:
+        data = listing.model_dump()
+        for name in ("name", "name_en", "summary", "venue", "material"):
+            if name in data:
+                data[name] = (one_line + " " + (data[name] or ""))[:300]
+        data["description"] = "\n".join(ODD) + "\n" + "x" * (5000 - len("\n".join(ODD)) - 1)
+        if data["kind"] == "product":
+            data["environmental_claims"] = [s.replace("\n", " ") for s in ODD]
+        changed.append(adapter.validate_python(data))
+    return changed + extra
+
+
+def test_odd_text_round_trips_through_json_csv_ics_atom_and_json_ld(odd, tmp_path):
+    export.write_exports(odd, tmp_path, SITE, ON)
+    out = tmp_path / urls.OPEN_DATA
+    by_id = {x.id: x for x in odd}
+    records = {r["id"]: r for r in _load(out, "listings.json")["listings"]}
+    assert len(records) == len(odd)
+    adapter = TypeAdapter(Listing)
+    for listing_id, record in records.items():
+        assert adapter.validate_python(_strip_computed(record)) == by_id[listing_id]
+    for kind in MODELS:
+        for row in _csv_rows(out, kind):
+            listing = by_id[row["id"]]
+            assert row["description"] == (listing.description or ""), kind
+            assert row["name"] == export.neutralise(listing.name)
+    calendar = icalendar.Calendar.from_ical((out / export.CALENDAR).read_bytes())
+    events = {str(e["uid"]).split("@")[0]: e for e in calendar.walk("VEVENT")}
+    assert set(events) == {x.id for x in odd if isinstance(x, Exhibition) and x.start_date}
+    for event_id, event in events.items():
+        expected = by_id[event_id]
+        assert str(event["summary"]).endswith(expected.name)
+        assert event["dtend"].dt == expected.end_date + dt.timedelta(days=1)
+    assert events["trien-lam-ky-la"]["dtend"].dt == dt.date(2101, 1, 1)  # the last allowed day still exports
+    feed = ET.fromstring((out / export.FEED).read_bytes())
+    titles = {e.findtext(ATOM + "id"): e.findtext(ATOM + "title") for e in feed.findall(ATOM + "entry")}
+    for listing in odd:
+        assert titles[SITE + urls.listing_path(listing)].endswith(listing.name)
+    organisations = {x.id: x for x in odd if isinstance(x, Organisation)}
+    for listing in odd:
+        text = export.json_ld_text(export.json_ld(listing, organisations, SITE, ON))
+        assert "</script" not in text.lower() and "<" not in text
+        assert json.loads(text)["name"] == listing.name
+
+
+def test_atom_feed_stays_well_formed_even_for_text_xml_cannot_carry(listings):
+    # Not reachable through the validator: written straight into the models.
+    bad = "a\x00b\x1bc\ufffed\uffffe\ud800f\x85g\t\r\n"
+    product = next(x for x in listings if x.kind == "product").model_copy(update={"name": bad, "summary": bad})
+    raw = export.atom_bytes([product], {}, SITE, ON)
+    entry = ET.fromstring(raw).find(ATOM + "entry")
+    assert entry.findtext(ATOM + "title") == "a\ufffdb\ufffdc\ufffdd\ufffde\ufffdf\x85g\t\n"  # XML reads CR LF as LF
+    assert export.xml_text("ok <&> ]]> 🌿") == "ok <&> ]]> 🌿"
+
+
+# --- Page front matter (render.Writer.page) ------------------------------------------------
+
+TITLES = ["\ufffe", "\uffff", "\x80", "\x00", "\x1b[31m", "\x85", "\u2028", "\u2029", "\ufeff", "\u202e", '"', "\\",
+          "'", "---", "...", "a\n---\nb", "x\nsearch: {exclude: false}", 'x"\nsearch:\n  exclude: false\n"',
+          "title: y", "# no comment", ": {} [] & * ! | > % @ `", "😀 \U0010fffd", "[x](javascript:alert(1))",
+          "<img src=//evil.example/x.png>", "{{ page.title }} {% raw %}", "\t\r\n", "\ud800", "Tên tiếng Việt", ""]
+
+
+def _page(tmp_path, title: str) -> str:
+    writer = Writer(tmp_path, None)
+    writer.env.loader = jinja2.DictLoader({"t.html": '<div class="scp t"></div>'})
+    writer.page("p/", "t.html", title)
+    return (tmp_path / "p" / "index.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("title", TITLES, ids=range(len(TITLES)))
+def test_front_matter_holds_exactly_the_title_whatever_it_is(tmp_path, title):
+    text = _page(tmp_path, title)
+    expected = str(escape(title)).replace("\ud800", "?")  # libyaml cannot read a lone surrogate
+    front, sep, body = text[len("---\n"):].partition("\n---\n\n")
+    assert text.startswith("---\n") and sep and body == '<div class="scp t"></div>\n'
+    title_line, *rest = front.split("\n")
+    assert title_line.isprintable() and rest == ["search:", "  exclude: true"]  # one line, no key added
+    assert yaml.safe_load(front) == {"title": expected, "search": {"exclude": True}}
+    # mkdocs' own reader (libyaml) separates the metadata from the page.
+    content, meta = get_data(text)
+    assert meta == {"title": expected, "search": {"exclude": True}}
+    assert content.startswith('<div class="scp ')
+
+
+def test_front_matter_round_trips_every_code_point(tmp_path):
+    title = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    text = _page(tmp_path, title)
+    line = text.split("\n")[1]
+    assert line.startswith('title: "') and line.endswith('"') and line.isprintable()
+    assert yaml.load(line, Loader=yaml.CSafeLoader) == {"title": str(escape(title))}

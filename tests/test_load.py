@@ -1,11 +1,14 @@
 """The strict YAML loader: each refusal on a small fixture, with its line and message.
 
-Fixtures live in tests/fixtures/invalid/load/ (one broken file per rule) and
-tests/fixtures/text/ (files that load, to check what the values become).
+Fixtures live in tests/fixtures/invalid/load/ (one broken file per rule),
+tests/fixtures/hostile/ (files built to hang or trick the loader) and
+tests/fixtures/text/ (files that load, to check what the values become). The worst
+cases up to the size limit are generated in code and must validate in well under 1 s.
 """
 
 from __future__ import annotations
 
+import time
 import unicodedata
 
 import pytest
@@ -13,8 +16,10 @@ import pytest
 from conftest import FIXTURES, INVALID, assert_message
 from directory import load
 from directory.load import LoadError, load_file
+from directory.validate import validate_tree
 
 BROKEN = INVALID / "load"
+HOSTILE = FIXTURES / "hostile"
 
 # fixture file, error code, line, a piece of the Vietnamese and of the English message
 REFUSALS = [
@@ -35,14 +40,25 @@ REFUSALS = [
 ]
 
 
-@pytest.mark.parametrize("name, code, line, vi, en", REFUSALS, ids=[r[0] for r in REFUSALS])
+HOSTILE_REFUSALS = [
+    ("deep_flow.yaml", "too_deep", 3, "lồng quá sâu (quá 10 cấp", "nested too deeply (more than 10 levels"),
+    ("deep_block.yaml", "too_deep", 6, "lồng quá sâu", "nested too deeply"),
+    ("combining_marks.yaml", "combining_marks", 3, "có hơn 30 dấu kết hợp liên tiếp trên một chữ",
+     "more than 30 combining marks in a row"),
+    ("key_character.yaml", "key_character", 4, "tên trường có ký tự vô hình", "a field name holds an invisible"),
+]
+
+
+@pytest.mark.parametrize("name, code, line, vi, en", [(BROKEN / r[0], *r[1:]) for r in REFUSALS] +
+                         [(HOSTILE / r[0], *r[1:]) for r in HOSTILE_REFUSALS],
+                         ids=[r[0] for r in REFUSALS + HOSTILE_REFUSALS])
 def test_refused_file_is_reported_with_line_and_message(tree, name, code, line, vi, en):
     with pytest.raises(LoadError) as caught:
-        load_file(BROKEN / name)
+        load_file(name)
     assert (caught.value.code, caught.value.line) == (code, line)
 
     # The same file inside a listings tree: one error, path:line, both languages.
-    tree.copy_in(BROKEN / name, "organisation/broken.yaml")
+    tree.copy_in(name, "organisation/broken.yaml")
     error = tree.one_error()
     assert tree.where(error) == f"organisation/broken.yaml:{line}"
     assert error.field == ""
@@ -134,3 +150,115 @@ def test_duplicate_keys_after_normalisation(tmp_path):
     with pytest.raises(LoadError) as caught:
         load_file(path)
     assert (caught.value.code, caught.value.line, caught.value.detail) == ("duplicate_key", 2, "tên")
+
+
+# --- limits: nothing a file up to the size limit holds can make loading slow ------------
+
+
+def _mapping_nested(depth: int) -> str:
+    return "a: " + "[" * (depth - 1) + "x" + "]" * (depth - 1) + "\n"
+
+
+def test_ten_levels_load_and_eleven_are_refused_as_the_parser_reaches_them(tmp_path):
+    path = tmp_path / "deep.yaml"
+    path.write_text(_mapping_nested(10), encoding="utf-8")  # the file's mapping and 9 lists
+    assert load_file(path).data == {"a": [[[[[[[[["x"]]]]]]]]]}
+    # One level more is refused, even when the rest of the file would not parse.
+    path.write_text("id: x\nname: ok\na: " + "[" * 10 + "\n", encoding="utf-8")
+    with pytest.raises(LoadError) as caught:
+        load_file(path)
+    assert (caught.value.code, caught.value.line, caught.value.detail) == ("too_deep", 3, "10")
+
+
+def test_values_up_to_the_limit_load(tmp_path):
+    path = tmp_path / "many.yaml"
+    items = load.MAX_NODES - 3  # the file's mapping, the key and the list count too
+    path.write_text("a:\n" + "- x\n" * items, encoding="utf-8")
+    assert len(load_file(path).data["a"]) == items
+    path.write_text("a:\n" + "- x\n" * (items + 1), encoding="utf-8")
+    with pytest.raises(LoadError) as caught:
+        load_file(path)
+    assert (caught.value.code, caught.value.line) == ("too_many_values", items + 2)
+
+
+@pytest.mark.parametrize("marks, refused", [("\u0301" * 30, False), ("\u0301\u0323" * 15 + "\u0301", True),
+                                            ("\u0f73" * 31, True), ("\u0301" * 30 + "b" + "\u0301" * 30, False)])
+def test_combining_marks_on_one_letter(tmp_path, marks, refused):
+    path = tmp_path / "marks.yaml"
+    path.write_text(f"id: x\nname: a{marks}\n", encoding="utf-8")
+    if refused:
+        with pytest.raises(LoadError) as caught:
+            load_file(path)
+        assert (caught.value.code, caught.value.line) == ("combining_marks", 2)
+    else:
+        assert load_file(path).data["name"] == unicodedata.normalize("NFC", f"a{marks}")
+
+
+LIMIT = load.MAX_FILE_BYTES - 1024
+HEAD = "id: x\nkind: product\nname: Tên\norganisation: cong-ty-mau\ndate_added: 2025-09-01\n"
+
+
+def _fill(prefix: str, unit: str, suffix: str = "\n") -> str:
+    """`prefix`, then `unit` repeated up to just under the size limit, then `suffix`."""
+    count = (LIMIT - len(prefix.encode()) - len(suffix.encode())) // len(unit.encode())
+    return prefix + unit * count + suffix
+
+
+def _nest(opening: str, closing: str) -> str:
+    count = (LIMIT - 8) // len((opening + closing).encode())
+    return "a: " + opening * count + closing * count + "\n"
+
+
+# name: (file text builder, a problem code the file must get)
+WORST_CASES = {
+    "nested [": (lambda: _nest("[", "]"), "too_deep"),
+    "nested {a: ": (lambda: _nest("{a: ", "}"), "too_deep"),
+    "nested [{a: ": (lambda: _nest("[{a: ", "}]"), "too_deep"),
+    "unclosed [": (lambda: _fill("a: ", "["), "too_deep"),
+    "one line of - - -": (lambda: _fill("a:\n  ", "- ", "x\n"), "too_deep"),
+    "lines of - - -": (lambda: "a:\n" + "".join("  " + "- " * 60 + "x\n" for _ in range(LIMIT // 125)), "too_deep"),
+    "complex keys ? [[[": (lambda: _fill("? ", "["), "complex_key"),
+    "flow sequence [a, a, ...]": (lambda: _fill(HEAD + "sectors: [", "a, ", "a]\n"), "too_many_values"),
+    "many tiny list items": (lambda: _fill(HEAD + "sectors:\n", "- a\n", ""), "too_many_values"),
+    "many list items of mappings": (lambda: _fill(HEAD + "certificates:\n", "- {a: b}\n", ""), "too_many_values"),
+    "many keys": (lambda: HEAD + "".join(f"k{i}: v\n" for i in range(LIMIT // 10)), "too_many_values"),
+    "unknown keys just under the limit": (lambda: HEAD + "".join(f"k{i}: v\n" for i in range(1490)),
+                                          "extra_forbidden"),
+    "50 certificates of 28 unknown keys": (
+        lambda: HEAD + "certificates:\n" + ("  - scheme: x\n" + "".join(f"    k{i}: v\n" for i in range(28))) * 50,
+        "extra_forbidden"),
+    "250 KB one-line string": (lambda: _fill(HEAD + "description: '", "a", "'\n"), "string_too_long"),
+    "250 KB of Vietnamese letters": (lambda: _fill(HEAD + "summary: ", "ắ"), "string_too_long"),
+    "250 KB of CJK": (lambda: _fill(HEAD + "summary: ", "中文"), "string_too_long"),
+    "250 KB long key": (lambda: _fill("'", "k", "': v\n"), "syntax"),
+    "250 KB of escapes": (lambda: _fill(HEAD + 'description: "', "\\x41", '"\n'), "string_too_long"),
+    "250 KB of combining marks on one letter": (lambda: _fill("a: a", "\u0316\u0301"), "combining_marks"),
+    "combining marks as escapes": (lambda: _fill('a: "a', "\\u0316\\u0301", '"\n'), "combining_marks"),
+    "runs of 30 combining marks": (lambda: _fill(HEAD + "summary: ", "a" + "\u0301\u0316" * 15), "string_too_long"),
+    "many documents": (lambda: _fill("a: 1\n", "---\n", ""), "documents"),
+    "many document ends": (lambda: _fill(HEAD, "...\n", ""), "missing"),
+    "long anchor": (lambda: _fill("a: &", "x", " b\n"), "alias"),
+    "long alias": (lambda: _fill("a: *", "x"), "alias"),
+    "long tag": (lambda: _fill("a: !", "x", " b\n"), "tag"),
+    "250 KB integer": (lambda: _fill("id: x\nkind: model\nyear: ", "9"), "int_parsing_size"),
+    "250 KB number": (lambda: _fill(HEAD.replace("product", "offer") + "quantity:\n  amount: ", "9"),
+                      "finite_number"),
+    "many comments": (lambda: _fill(HEAD, "#\n", ""), "missing"),
+    "deep indentation": (lambda: _fill(HEAD + "sources:\n", " ", "- document: x\n"), "missing"),
+}
+
+
+@pytest.mark.parametrize("name", WORST_CASES)
+def test_worst_case_file_validates_in_well_under_a_second(tmp_path, name):
+    build, code = WORST_CASES[name]
+    raw = build().encode()
+    assert len(raw) <= load.MAX_FILE_BYTES  # not refused for its size alone
+    (tmp_path / "product").mkdir()
+    (tmp_path / "product" / "x.yaml").write_bytes(raw)
+    start = time.process_time()
+    report = validate_tree(tmp_path)
+    elapsed = time.process_time() - start
+    assert code in {p.code for p in report.errors}, [p.format()[:200] for p in report.errors]
+    for problem in report.errors:
+        assert len(problem.format()) < 2000  # a 250 KB value is not copied into the report
+    assert elapsed < 0.5, f"{name}: {elapsed:.3f} s"  # measured: at most 0.04 s; minutes before the limits

@@ -165,6 +165,12 @@ def test_branch_tax_code_is_not_a_duplicate_of_its_head_office(tree):
     b"\xff\xfe\x00\x00",
     "---\n",
     "id: x\nkind: exhibition\nregion: bac\nstart_date: 2025-01-02\n",
+    "id: odd\nkind: exhibition\nname: x\norganizer: cong-ty-mau\nregion: bac\nstart_date: 2025-01-02\n"
+    "end_date: 9999-12-31\ndate_added: 2025-09-01\n",
+    "id: odd\nname: " + "[" * 100_000 + "\n",
+    '"x\\n::error file=a::pwned": 1\n',
+    "sectors: ['x\\n::error file=a::pwned\\x1b[2J']\n",
+    "name: \"\\ufffe\\x80\\u202e\"\namount: 1e309\nyear: " + "9" * 5000 + "\n",
 ])
 def test_odd_files_give_problems_not_exceptions(tree, content):
     tree.write("product/odd.yaml", content)
@@ -174,6 +180,7 @@ def test_odd_files_give_problems_not_exceptions(tree, content):
     for problem in report.errors:
         text = problem.format()
         assert " / " in text and text.startswith(problem.path)
+        assert text.isprintable() and len(text) < 2000  # nothing from the file can drive the log
 
 
 def test_all_errors_of_all_files_in_one_run(tree):
@@ -278,13 +285,32 @@ def test_github_annotations(tree, monkeypatch):
 
 
 def test_annotation_escapes_newlines_and_percent():
-    problem = Problem("listings/a.yaml", 3, "name", "syntax", (("detail", "50%\nnext"),))
+    problem = Problem("listings/a,b:50%.yaml", 3, "na\nme", "syntax", (("detail", "50%"),))
     assert problem.annotation("error") == (
-        "::error file=listings/a.yaml,line=3::name: lỗi cú pháp YAML (50%25%0Anext); "
-        "kiểm tra dấu ':' và thụt lề / YAML syntax error (50%25%0Anext)")
+        "::error file=listings/a%2Cb%3A50%25.yaml,line=3::na<U+000A>me: lỗi cú pháp YAML (50%25); "
+        "kiểm tra dấu ':' và thụt lề / YAML syntax error (50%25)")
+
+
+def test_quoted_values_cannot_start_a_log_line_or_drive_the_terminal():
+    # A value quoted in a message (here an unknown sector) is shortened and shows invisible
+    # characters as <U+XXXX>: no newline can start a GitHub Actions "::command" line.
+    value = "x\n::error file=README.md::pwned\x1b[2J\u202e" + "y" * 1000
+    problem = Problem("listings/a.yaml", 3, "sectors.0", "not_in_list", (("allowed", "a, b"), ("input", value)))
+    for text in (problem.format(), problem.annotation("error")):
+        assert "\n" not in text and "\x1b" not in text and "\u202e" not in text
+        assert "x<U+000A>::error file=README.md::pwned<U+001B>[2J<U+202E>yyy" in text
+        assert len(text) < 1000 and "y…'" in text
 
 
 def test_valid_tree_report(tree):
     report = tree.validate()
     assert report.ok and report.checked == 8 and len(report.entries) == 8
     assert report.format(github=False) == "OK: 8 tệp, 0 lỗi, 0 gợi ý / 8 files, 0 errors, 0 warnings"
+
+
+def test_a_file_name_cannot_start_a_log_line(tree):
+    tree.write("offer/x\n::error file=a::forged.yaml", "kind: offer\n")
+    report = tree.validate()
+    lines = report.format(github=True).splitlines()
+    assert not [line for line in lines if line.startswith("::error file=a")]
+    assert any("<U+000A>::error file=a::forged.yaml" in line for line in lines)

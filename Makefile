@@ -9,8 +9,9 @@ CHROMIUM := /usr/bin/chromium
 
 .PHONY: site test serve bench validate clean node_modules browser
 
+# `make site SITE_ARGS="--date 2026-12-01"` judges statuses on another day (default: today in Vietnam).
 site: $(STAMP) $(NODE_STAMP)
-	$(PY) build.py build
+	$(PY) build.py build $(SITE_ARGS)
 
 test: $(STAMP) $(NODE_STAMP) browser
 	$(PY) -m pytest

@@ -18,6 +18,7 @@ from pydantic import TypeAdapter
 from . import intake, reference
 from .models import MODELS, Listing
 from .ownership import check_pull_request
+from .status import DateError, reference_date
 from .validate import validate_tree
 
 DEFAULT_LISTINGS = Path("listings")
@@ -41,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--out", type=Path, default=Path("site"))
     build.add_argument("--site-url", default="https://scp.gov.vn/",
                        help="địa chỉ gốc của trang / public base URL (default https://scp.gov.vn/)")
+    build.add_argument("--date", metavar="YYYY-MM-DD",
+                       help="ngày xét hiệu lực chứng nhận; mặc định SOURCE_DATE_EPOCH hoặc hôm nay (giờ Việt Nam) / "
+                            "the day statuses are judged on; default SOURCE_DATE_EPOCH, else today in Vietnam")
 
     serve = commands.add_parser("serve", help="xem trước trực tiếp / live preview")
     serve.add_argument("--listings", type=Path, default=DEFAULT_LISTINGS)
@@ -58,11 +62,16 @@ def main(argv: list[str] | None = None) -> int:
                                                         "turn a filled issue form into listing files")
     from_issue.add_argument("file", type=Path, help="nội dung issue (Markdown) / the issue body")
     from_issue.add_argument("--listings", type=Path, default=DEFAULT_LISTINGS)
+    from_issue.add_argument("--author", required=True,
+                            help="tài khoản GitHub của người gửi issue; là người cập nhật duy nhất của tổ chức "
+                                 "mới / the issue author's GitHub login, the new organisation's only maintainer")
 
     check_pr = commands.add_parser("check-pr", help="kiểm tra quyền sửa / check who may change what")
     check_pr.add_argument("--author", required=True, help="tài khoản GitHub / GitHub login")
     check_pr.add_argument("--base", required=True, help="nhánh gốc, ví dụ origin/main / base ref")
-    check_pr.add_argument("--repo", type=Path, default=Path("."))
+    check_pr.add_argument("--repo", type=Path, default=Path("."),
+                          help="bản checkout của pull request / the pull request's checkout (CI runs the "
+                               "base branch's build.py against it)")
 
     args = parser.parse_args(argv)
     if args.command in _COMMANDS:
@@ -101,11 +110,12 @@ def _validate(args) -> int:
 def _build(args) -> int:
     from . import site
     try:
-        site.build(args.listings, args.out, args.site_url)
-    except site.BuildError as err:
+        on = reference_date(args.date)
+        site.build(args.listings, args.out, args.site_url, on=on)
+    except (site.BuildError, DateError) as err:
         print(str(err), file=sys.stderr)
-        print(f"trang cũ trong {args.out} được giữ nguyên / the previous site in {args.out} is unchanged",
-              file=sys.stderr)
+        if args.out.exists():
+            print(f"{args.out} được giữ nguyên / {args.out} is unchanged", file=sys.stderr)
         return 1
     return 0
 
@@ -143,23 +153,43 @@ def _issue_form(args) -> int:
 
 def _from_issue(args) -> int:
     try:
-        body = args.file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        print(f"{args.file}: không đọc được ({err}) / cannot read", file=sys.stderr)
+        body = intake.read_body(args.file)
+        result = intake.from_issue(body, dt.date.today(), args.author, args.listings)
+    except intake.IntakeError as err:
+        print(err.format(), file=sys.stderr)
         return 1
-    written = []
-    for rel, data in intake.from_issue(body, dt.date.today()).items():
+    for note in result.notes():
+        print(note)
+    written, skipped = [], []
+    for rel, data in result.files.items():
         path = args.listings / rel
-        if path.exists():
-            print(f"{path} đã có, bỏ qua / already exists, skipped", file=sys.stderr)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite an existing file
+                handle.write(intake.to_yaml(data))
+        except FileExistsError:
+            print(f"{path} đã có, không ghi đè; hãy đổi tên tin / already exists, not overwritten; "
+                  f"rename the listing", file=sys.stderr)
+            skipped.append(path)
             continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(intake.to_yaml(data), encoding="utf-8")
+        except OSError as err:
+            print(f"{path}: không ghi được ({err.strerror or type(err).__name__}) / cannot write",
+                  file=sys.stderr)
+            skipped.append(path)
+            continue
         written.append(path)
         print(f"đã tạo / created {path}")
-    report = validate_tree(args.listings, only=set(written))
-    print(report.format())
-    return 0 if report.ok else 1
+    ok = not skipped
+    if written:
+        report = validate_tree(args.listings, only=set(written))
+        print(report.format())
+        ok = ok and report.ok
+    else:
+        print("không ghi tệp nào / no file written")
+    if skipped:
+        print(f"THẤT BẠI: {len(skipped)} tệp không ghi được / FAILED: {len(skipped)} file(s) not written",
+              file=sys.stderr)
+    return 0 if ok else 1
 
 
 def _check_pr(args) -> int:
@@ -170,8 +200,9 @@ def _check_pr(args) -> int:
         return 1
     for refusal in refusals:
         print(refusal.format(), file=sys.stderr)
-        if os.environ.get("GITHUB_ACTIONS") == "true":
-            print(f"::error file={refusal.path}::{refusal.vi} / {refusal.en}", file=sys.stderr)
+        if os.environ.get("GITHUB_ACTIONS") == "true":  # property escaping: a name cannot end it early
+            file = refusal.path.replace("%", "%25").replace(":", "%3A").replace(",", "%2C")
+            print(f"::error file={file}::{refusal.vi} / {refusal.en}", file=sys.stderr)
     if refusals:
         return 1
     print(f"OK: {args.author} được phép thực hiện các thay đổi này / may make these changes")

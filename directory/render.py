@@ -11,7 +11,8 @@ produced by a jinja2 template with autoescape on: listing values only ever enter
 templates as variables, so they are escaped and never evaluated. Descriptions are
 the one exception: a small Markdown subset rendered by python-markdown, then
 sanitised by nh3 (see `describe`). Titles in front matter are HTML-escaped because
-the theme prints them unescaped.
+the theme prints them unescaped, and written as a YAML scalar that no text can end or
+break (see `Writer.page`), so listing text never becomes page metadata or Markdown.
 
 Dates such as "upcoming" or certificate status use the reference date `on`, never
 the clock. Nothing rendered per page grows with the number of listings: related
@@ -22,7 +23,6 @@ write open data (`export.py`) or the search page (`index.py`).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -39,7 +39,10 @@ from .models import (
     MODELS, Contact, Distributor, Exchange, Exhibition, ListingBase, Model, Organisation, Product, Recycler,
     province_of,
 )
-from .status import STATUS_LABELS, certificate_status, certificates_of, has_certificates, is_certified, scheme_label
+from .status import (
+    DATED_LABELS, STATUS_LABELS, certificate_status, certificates_of, certified_until, badge_status, has_certificates,
+    scheme_label,
+)
 from .text import fold
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates"
@@ -273,6 +276,7 @@ def _certificates(listing: ListingBase, on: dt.date) -> list[dict]:
             "scheme": scheme_label(cert),
             "issuer": cert.issuer, "number": cert.number, "url": cert.url,
             "valid_from": _date(cert.valid_from), "valid_until": _date(cert.valid_until),
+            "from_iso": cert.valid_from.isoformat(), "until_iso": cert.valid_until.isoformat(),
             "status": status, "status_label": STATUS_LABELS[status][0],
         })
     return out
@@ -287,10 +291,11 @@ def _contact(listing: ListingBase, d: Directory) -> Contact | None:
 
 def _card(listing: ListingBase, d: Directory) -> dict:
     """What an index row or a related-listing link shows."""
+    until = certified_until(listing, d.on) if has_certificates(listing) else None
     return {
         "name": listing.name, "path": urls.listing_path(listing), "kind": vocab.KINDS.label(listing.kind),
         "summary": listing.summary, "province": d.province_of(listing), "sample": listing.sample,
-        "certified": is_certified(listing, d.on) if has_certificates(listing) else None,
+        "certified": until is not None, "certified_until": until.isoformat() if until else "",
         "org": (d.organisations[listing.organisation].name if getattr(listing, "organisation", None)
                 in d.organisations else None),
     }
@@ -311,7 +316,8 @@ class Writer:
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
         self.env.globals.update(kinds=vocab.KINDS, sectors=vocab.SECTORS, regions=vocab.REGIONS, urls=urls,
                                 kind_index_path=urls.kind_index_path, listing_path=urls.listing_path,
-                                province_path=province_path, sector_path=sector_path, tel=_tel, fmt_date=_date)
+                                province_path=province_path, sector_path=sector_path, tel=_tel, fmt_date=_date,
+                                dated_labels=DATED_LABELS)
 
     def page(self, path: str, template: str, title: str, searchable: bool = False, **context) -> None:
         depth = path.count("/")
@@ -321,7 +327,16 @@ class Writer:
             return (rel + target) or "./"
 
         body = self.env.get_template(template).render(u=u, page_title=title, **context)
-        front = [f"title: {json.dumps(str(escape(title)), ensure_ascii=False)}"]
+        # The title as a YAML double-quoted scalar in which every character Python does not call
+        # printable (controls, line and paragraph separators, format and bidi characters,
+        # noncharacters, unassigned...) and the quote and backslash are \u/\U escapes: no text,
+        # even one the validator refuses, can make YAML fail, end the scalar or add a key (a broken
+        # front matter makes mkdocs render it and the page as Markdown). libyaml refuses \uD800,
+        # so a lone surrogate becomes "?".
+        shown = str(escape(title)).encode("utf-8", "replace").decode("utf-8")
+        quoted = "".join(ch if ch.isprintable() and ch not in '"\\' else
+                         f"\\u{ord(ch):04X}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08X}" for ch in shown)
+        front = [f'title: "{quoted}"']
         if not searchable:
             front.append("search:\n  exclude: true")
         text = "---\n" + "\n".join(front) + "\n---\n\n" + body.strip() + "\n"
@@ -360,7 +375,7 @@ def _listing_page(w: Writer, d: Directory, listing: ListingBase, site_url: str) 
         "org": _card(org, d) if org else None,
         "org_role": _title(listing, "organizer" if isinstance(listing, Exhibition) else "organisation") if org else "",
         "sources": listing.sources, "related": [_card(x, d) for x in d.related(listing)],
-        "owned": {}, "matches": [], "ld": Markup(json_ld_text(json_ld(listing, d.organisations, site_url, d.on))),
+        "owned": {}, "matches": [], "validity": None, "ld": Markup(json_ld_text(json_ld(listing, d.organisations, site_url, d.on))),
     }
     if isinstance(listing, Organisation):
         owned: dict[str, list] = defaultdict(list)
@@ -368,14 +383,19 @@ def _listing_page(w: Writer, d: Directory, listing: ListingBase, site_url: str) 
             owned[item.kind].append(_card(item, d))
         context["owned"] = {vocab.KINDS.label(k): owned[k] for k in vocab.KINDS.codes() if owned.get(k)}
         context["related"] = []
-    if isinstance(listing, Exchange) and d.active(listing):
-        context["matches"] = [_exchange_row(x, d) for x in d.matches(listing)]
+    if isinstance(listing, Exchange):
+        state = badge_status("exchange", listing.valid_from, listing.valid_until, d.on)
+        context["validity"] = {"status": state, "label": DATED_LABELS["exchange"][state],
+                               "from_iso": listing.valid_from.isoformat() if listing.valid_from else "",
+                               "until_iso": listing.valid_until.isoformat(), "until": _date(listing.valid_until)}
+        if d.active(listing):
+            context["matches"] = [_exchange_row(x, d) for x in d.matches(listing)]
     w.page(urls.listing_path(listing), "listing.html", listing.name, **context)
 
 
 def _exchange_row(x: Exchange, d: Directory) -> dict:
     return {**_card(x, d), "material": x.material, "quantity": _quantity(x.quantity),
-            "until": _date(x.valid_until), "category": vocab.MATERIAL_CATEGORIES.label(x.material_category)}
+            "until": _date(x.valid_until), "until_iso": x.valid_until.isoformat(), "category": vocab.MATERIAL_CATEGORIES.label(x.material_category)}
 
 
 def _grouped(items: Iterable[ListingBase], d: Directory, key: Callable, order: list[str],
@@ -435,7 +455,9 @@ def _kind_pages(w: Writer, d: Directory) -> None:
 
 def _exhibition_row(x: Exhibition, d: Directory) -> dict:
     when = f"{_date(x.start_date)} – {_date(x.end_date)}" if x.start_date else f"Năm {x.year}"
+    end = x.end_date or dt.date(x.year, 12, 31)
     return {**_card(x, d), "when": when, "venue": x.venue, "region": vocab.REGIONS.label(x.region),
+            "end_iso": end.isoformat(), "past": end < d.on,
             "status": vocab.EVENT_STATUSES.label(x.status) if x.status != "du_kien" else ""}
 
 

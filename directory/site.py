@@ -1,14 +1,21 @@
 """Build the static site: validate, generate pages, run mkdocs-material, swap atomically.
 
-`build(listings_dir, out_dir, site_url)` validates the listings, writes the Markdown
+`build(listings_dir, out_dir, site_url, on)` validates the listings, writes the Markdown
 pages (`render.py`), the open data (`export.py`) and the search page (`index.py`)
 into a temporary directory next to `out_dir`, builds them with mkdocs-material, and
 only then replaces `out_dir` by renaming. Any failure leaves the previous site as it
 was and is reported as one clear message (`BuildError`), not a traceback.
 
-Output is deterministic: dates come from the listings' reference date (git or the
-newest `date_added`, see `status.reference_date`), which is also given to mkdocs as
-SOURCE_DATE_EPOCH; the sitemap carries no build date.
+It never deletes what it did not make (`check_out_dir`): `out_dir` is replaced only
+if it is missing, empty, or a previous build's output, recognised by the `MARKER`
+file every build writes. The listings folder, the repository, a git work tree, any
+ancestor of those, a regular file and `/` are always refused. Temporary folders of
+a killed build (`.<out>.build-*`, each holding a `WORK_MARKER` with its process id)
+are removed by the next build once that process is gone.
+
+Output is deterministic: statuses and "upcoming" are judged on the reference date
+`on` (`status.reference_date`: `--date`, SOURCE_DATE_EPOCH or today in Vietnam),
+which is also given to mkdocs as SOURCE_DATE_EPOCH; the sitemap carries no build date.
 
 `build` and `generate` take an optional `phases` dict and add to it the seconds spent
 in each phase (validate, render, export, index, mkdocs); bench/run.py reports them.
@@ -22,9 +29,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import json
 import logging
 import os
 import shutil
+import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -38,12 +48,16 @@ from mkdocs.plugins import BasePlugin
 from .export import write_exports
 from .index import write_search
 from .render import PROGRESS_EVERY, render_docs
-from .status import reference_date
+from .status import DATED_LABELS, EXPIRING_DAYS, DateError, reference_date
 from .validate import validate_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "mkdocs.yml"
 DEFAULT_SITE_URL = "https://scp.gov.vn/"
+MARKER = ".scp-build"
+MARKER_TEXT = ("Thư mục này do `python build.py build` tạo ra; lần dựng sau sẽ thay thế toàn bộ.\n"
+               "This folder was made by `python build.py build`; the next build replaces all of it.\n")
+WORK_MARKER = ".scp-build-work"
 
 
 class BuildError(Exception):
@@ -109,17 +123,16 @@ def _timed(phases: dict | None, name: str):
             phases[name] = phases.get(name, 0.0) + time.perf_counter() - start
 
 
-def generate(listings_dir: Path, docs_dir: Path, site_url: str,
-             phases: dict | None = None) -> tuple[int, dt.date]:
-    """Validate and write all generated pages and data into `docs_dir`. Returns (pages, reference date)."""
+def generate(listings_dir: Path, docs_dir: Path, site_url: str, on: dt.date,
+             phases: dict | None = None) -> int:
+    """Validate and write all generated pages and data into `docs_dir`, judged on `on`. Returns the page count."""
     if not listings_dir.is_dir():
         raise BuildError(f"không tìm thấy thư mục {listings_dir} / directory not found")
     with _timed(phases, "validate"):
-        report = validate_tree(listings_dir)
+        report = validate_tree(listings_dir, today=on)
         if not report.ok:
             raise BuildError(report.format() + "\nKhông dựng trang vì dữ liệu có lỗi / build stopped: invalid listings")
         listings = report.listings
-        on = reference_date(listings_dir, listings)
     say(f"{len(listings)} tin hợp lệ, ngày tham chiếu {on.isoformat()} / "
         f"{len(listings)} valid listings, reference date {on.isoformat()}")
     docs_dir.mkdir(parents=True, exist_ok=True)
@@ -129,14 +142,19 @@ def generate(listings_dir: Path, docs_dir: Path, site_url: str,
         write_exports(listings, docs_dir, site_url, on)
     with _timed(phases, "index"):
         write_search(listings, docs_dir, on)
-    return pages, on
+    return pages
 
 
-def mkdocs_config(docs_dir: Path, site_dir: Path, site_url: str, **extra):
-    """The mkdocs config of mkdocs.yml, pointed at `docs_dir`, with nav sections that exist."""
+def mkdocs_config(docs_dir: Path, site_dir: Path, site_url: str, on: dt.date, **extra):
+    """The mkdocs config of mkdocs.yml, pointed at `docs_dir`, with nav sections that exist
+    and the reference date for the footer (`extra.reference_date`)."""
     base = load_config(config_file=str(CONFIG), docs_dir=str(docs_dir), site_dir=str(site_dir),
                        site_url=site_url, **extra)
     base["nav"] = _existing(base["nav"], docs_dir)
+    base["extra"]["reference_date"] = on.strftime("%d/%m/%Y")
+    base["extra"]["reference_date_iso"] = on.isoformat()
+    base["extra"]["status_labels"] = json.dumps(DATED_LABELS, ensure_ascii=False, sort_keys=True)
+    base["extra"]["expiring_days"] = EXPIRING_DAYS
     return base
 
 
@@ -175,21 +193,32 @@ def _quiet_mkdocs(on: dt.date):
 
 
 def build(listings_dir: Path, out_dir: Path, site_url: str = DEFAULT_SITE_URL,
-          phases: dict | None = None) -> int:
-    """Build the site into `out_dir`, replacing it only on success. Returns the page count."""
+          phases: dict | None = None, on: dt.date | None = None) -> int:
+    """Build the site into `out_dir`, replacing it only on success. Returns the page count.
+    `on` is the reference date; None means `status.reference_date()` (SOURCE_DATE_EPOCH or today)."""
     started = time.perf_counter()
     site_url = site_url.rstrip("/") + "/"
-    out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
+    try:
+        on = on or reference_date()
+    except DateError as err:
+        raise BuildError(str(err)) from None
+    out_dir = check_out_dir(out_dir, listings_dir)
+    _remove_stale_work(out_dir)
+    try:
+        work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
+        (work / WORK_MARKER).write_text(f"{socket.gethostname()} {os.getpid()}\n", encoding="utf-8")
+    except OSError as err:
+        raise BuildError(f"không ghi được vào {out_dir.parent} ({err.strerror}) / "
+                         f"cannot write into {out_dir.parent}") from None
     try:
         docs, site = work / "docs", work / "site"
-        pages, on = generate(listings_dir, docs, site_url, phases)
+        pages = generate(listings_dir, docs, site_url, on, phases)
         say(f"đã tạo {pages} trang Markdown, đang chạy mkdocs / {pages} Markdown pages, running mkdocs")
         with _quiet_mkdocs(on), _timed(phases, "mkdocs"):
-            config = mkdocs_config(docs, site, site_url)
+            config = mkdocs_config(docs, site, site_url, on)
             add_plugins(config)
             mkdocs_build(config)
+        (site / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         _swap(site, out_dir, work)
     except BuildError:
         raise
@@ -197,9 +226,84 @@ def build(listings_dir: Path, out_dir: Path, site_url: str = DEFAULT_SITE_URL,
         raise BuildError(f"dựng trang thất bại / build failed: {type(err).__name__}: {err}") from err
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    say(f"xong: {out_dir} ({pages} trang, {time.perf_counter() - started:.1f} s) / "
-        f"done: {out_dir} ({pages} pages)")
+    say(f"xong: {out_dir} ({pages} trang, ngày tham chiếu {on.isoformat()}, "
+        f"{time.perf_counter() - started:.1f} s) / done: {out_dir} ({pages} pages)")
     return pages
+
+
+def _refuse(out_dir: Path, vi: str, en: str) -> BuildError:
+    return BuildError(f"không dựng vào {out_dir}: {vi} / will not build into {out_dir}: {en}. "
+                      f"Hãy chọn --out khác / choose another --out")
+
+
+def _git_top(folder: Path) -> Path | None:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=folder, capture_output=True,
+                             text=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return Path(out.stdout.strip()).resolve() if out.returncode == 0 and out.stdout.strip() else None
+
+
+def check_out_dir(out_dir: Path, listings_dir: Path) -> Path:
+    """The resolved `out_dir` if a build may replace it; else a BuildError that names the reason.
+    Fails closed: only a missing or empty folder, or one holding our MARKER, may be replaced."""
+    out = out_dir.resolve()
+    listings = listings_dir.resolve()
+    if out.parent == out:
+        raise _refuse(out, "đây là thư mục gốc", "that is the file-system root")
+    protected = {listings: ("thư mục dữ liệu listings", "the listings folder"),
+                 ROOT: ("thư mục mã nguồn của danh bạ", "the repository")}
+    for folder in (listings if listings.is_dir() else listings.parent, Path.cwd()):
+        if (top := _git_top(folder)) is not None:
+            protected.setdefault(top, ("một kho git", "a git work tree"))
+    for folder, (vi, en) in protected.items():
+        if out == folder or out in folder.parents:
+            raise _refuse(out, f"đây là {vi} hoặc thư mục chứa nó", f"it is {en} or holds it")
+    if listings in out.parents:
+        raise _refuse(out, "nằm trong thư mục dữ liệu listings", "it is inside the listings folder")
+    if not out.parent.is_dir():
+        raise _refuse(out, f"thư mục cha {out.parent} không tồn tại", f"its parent {out.parent} does not exist")
+    if not out.exists() and not out.is_symlink():
+        return out
+    if not out.is_dir() or out.is_symlink():
+        raise _refuse(out, "đây là một tệp, không phải thư mục", "it is a file, not a folder")
+    if (out / ".git").exists():
+        raise _refuse(out, "đây là một kho git", "it is a git work tree")
+    marker = out / MARKER
+    if marker.is_file() and not marker.is_symlink() and marker.read_text(encoding="utf-8", errors="replace") == MARKER_TEXT:
+        return out
+    if any(out.iterdir()):
+        raise _refuse(out, f"thư mục đã có tệp và không phải bản dựng trước (thiếu {MARKER}); hãy tự xóa nếu chắc chắn",
+                      f"it is not empty and not a previous build (no {MARKER}); delete it yourself if you are sure")
+    return out
+
+
+def _remove_stale_work(out_dir: Path) -> None:
+    """Remove `.<out>.build-*` folders of builds that were killed: only folders holding our
+    WORK_MARKER whose process is gone (or nothing at all, if killed before writing it)."""
+    for folder in out_dir.parent.glob(f".{out_dir.name}.build-*"):
+        if folder.is_symlink() or not folder.is_dir():
+            continue
+        marker = folder / WORK_MARKER
+        if marker.is_file() and not marker.is_symlink():
+            host, _, pid = marker.read_text(encoding="utf-8", errors="replace").strip().partition(" ")
+            if host != socket.gethostname() or not pid.isdigit() or _alive(int(pid)):
+                continue
+        elif any(folder.iterdir()):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        say(f"đã xóa thư mục tạm của lần dựng bị dừng / removed a killed build's folder: {folder}")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
 
 
 def _swap(new: Path, out_dir: Path, work: Path) -> None:
@@ -254,8 +358,8 @@ def regenerate(listings_dir: Path, docs_dir: Path, site_url: str) -> None:
     Invalid listings are reported and the previous pages kept."""
     fresh = Path(tempfile.mkdtemp(prefix="docs-", dir=docs_dir.parent))
     try:
-        generate(listings_dir, fresh, site_url)
-    except BuildError as err:
+        generate(listings_dir, fresh, site_url, reference_date())
+    except (BuildError, DateError) as err:
         say(str(err))
         shutil.rmtree(fresh, ignore_errors=True)
         return
@@ -287,7 +391,7 @@ def serve(listings_dir: Path, dev_addr: str = "127.0.0.1:8000") -> None:
     hook = SERVE_DIR / "regenerate_hook.py"
     hook.write_text(_HOOK.format(listings=str(listings_dir.resolve())), encoding="utf-8")
     regenerate(listings_dir, docs, "/")
-    nav = mkdocs_config(docs, SERVE_DIR / "site", DEFAULT_SITE_URL)["nav"]
+    nav = mkdocs_config(docs, SERVE_DIR / "site", DEFAULT_SITE_URL, reference_date())["nav"]
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     # "dirty": mkdocs re-renders only the pages whose Markdown changed; `regenerate` rewrites only
     # the pages a listing change touches, so a save rebuilds a few pages, not the whole site.

@@ -6,9 +6,13 @@ so each takes a couple of seconds.
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import hashlib
+import os
 import re
 import shutil
+import socket
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,6 +26,7 @@ from directory.validate import validate_tree
 
 SITE_FIXTURES = Path(__file__).parent / "fixtures" / "site"
 SITE_URL = "https://scp.gov.vn/"
+ON = dt.date(2025, 10, 1)  # the reference date of every build here, so that runs on any day agree
 HOSTILE = ("<script>alert(1)</script> {{ 7*7777 }} {% raw %} <img src=x onerror=alert(1)> "
            "[x](javascript:alert(1)) <a href=\"javascript:alert(2)\">y</a>")
 FREE_TEXT = {"name", "name_en", "summary", "description", "material", "street", "venue", "issuer", "number",
@@ -36,7 +41,7 @@ def _tree_hash(root: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("build") / "site"
-    site.build(SITE_FIXTURES, out, SITE_URL)
+    site.build(SITE_FIXTURES, out, SITE_URL, on=ON)
     return out
 
 
@@ -126,7 +131,7 @@ def test_no_html_file_references_another_host(built):
 
 def test_two_builds_are_identical(built, tmp_path):
     again = tmp_path / "again"
-    site.build(SITE_FIXTURES, again, SITE_URL)
+    site.build(SITE_FIXTURES, again, SITE_URL, on=ON)
     assert _tree_hash(again) == _tree_hash(built)
 
 
@@ -199,3 +204,155 @@ def test_hostile_text_in_every_field_is_escaped(tmp_path):
     assert seen_literal
     title = (out / "san-pham" / "tui-giay" / "index.html").read_text(encoding="utf-8")
     assert "<title>&lt;script&gt;alert(1)&lt;/script&gt;" in title
+
+
+# --- `build` never deletes what it did not make ----------------------------------------------
+
+
+def _refused(capsys, out: Path, listings: Path = SITE_FIXTURES) -> str:
+    """Run `build.py build --out OUT` and return its stderr; it must exit 1 without a traceback."""
+    assert cli.main(["build", "--listings", str(listings), "--out", str(out), "--date", "2025-10-01"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and ("will not build into" in err or "cannot write" in err), err
+    return err
+
+
+@pytest.mark.parametrize("target", [".", "listings", "directory", "..", "/"])
+def test_build_refuses_the_repository_its_parts_and_ancestors(target, capsys, monkeypatch):
+    monkeypatch.chdir(site.ROOT)
+    before = sorted(p.name for p in site.ROOT.iterdir())
+    _refused(capsys, Path(target), site.ROOT / "listings")
+    assert sorted(p.name for p in site.ROOT.iterdir()) == before
+    assert (site.ROOT / ".git").is_dir() and (site.ROOT / "listings" / "organisation").is_dir()
+
+
+def test_build_refuses_the_listings_folder_and_anything_inside_it(tmp_path, capsys):
+    listings = tmp_path / "listings"
+    shutil.copytree(SITE_FIXTURES, listings)
+    before = _tree_hash(listings)
+    for out in (listings, listings / "product", listings / "site", tmp_path):
+        err = _refused(capsys, out, listings)
+        assert "listings" in err
+    assert _tree_hash(listings) == before
+
+
+def test_build_refuses_a_file_a_folder_of_other_things_and_a_git_work_tree(tmp_path, capsys):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("ghi chú của tôi\n", encoding="utf-8")
+    assert "file" in _refused(capsys, notes)
+    assert notes.read_text(encoding="utf-8") == "ghi chú của tôi\n"
+
+    mine = tmp_path / "tai-lieu"
+    (mine / "sub").mkdir(parents=True)
+    (mine / "sub" / "bao-cao.docx").write_bytes(b"\x00report")
+    (mine / ".hidden").write_text("x", encoding="utf-8")
+    assert site.MARKER in _refused(capsys, mine)
+    assert (mine / "sub" / "bao-cao.docx").read_bytes() == b"\x00report" and (mine / ".hidden").exists()
+
+    forged = tmp_path / "forged"
+    forged.mkdir()
+    (forged / site.MARKER).write_text("not our text", encoding="utf-8")
+    (forged / "keep.txt").write_text("keep", encoding="utf-8")
+    _refused(capsys, forged)
+    assert (forged / "keep.txt").exists()
+
+    repo = tmp_path / "other-repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / site.MARKER).write_text(site.MARKER_TEXT, encoding="utf-8")  # a marker does not make a repo ours
+    assert "git" in _refused(capsys, repo)
+    assert (repo / ".git").is_dir()
+
+    link = tmp_path / "link-to-notes"
+    link.symlink_to(notes)
+    _refused(capsys, link)
+    assert notes.exists() and link.is_symlink()
+
+
+def test_build_refuses_a_missing_or_unwritable_parent_clearly(tmp_path, capsys, monkeypatch):
+    err = _refused(capsys, tmp_path / "khong-co" / "site")
+    assert "khong-co" in err and "does not exist" in err
+    assert not (tmp_path / "khong-co").exists()
+
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    # Tests run as root in CI, where a read-only folder is still writable: simulate the refusal.
+    monkeypatch.setattr(site.tempfile, "mkdtemp", denied)
+    err = _refused(capsys, tmp_path / "site")
+    assert "cannot write into" in err and "Permission denied" in err
+
+
+def test_build_replaces_only_missing_empty_or_its_own_output(tmp_path, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    site.build(SITE_FIXTURES, empty, SITE_URL, on=ON)
+    assert (empty / site.MARKER).read_text(encoding="utf-8") == site.MARKER_TEXT
+    (empty / "stale-page.html").write_text("old", encoding="utf-8")
+    site.build(SITE_FIXTURES, empty, SITE_URL, on=ON)  # its own output: replaced whole
+    assert not (empty / "stale-page.html").exists() and (empty / "index.html").is_file()
+
+
+def test_a_killed_builds_folder_is_removed_by_the_next_build_and_nothing_else(tmp_path):
+    out = tmp_path / "site"
+    dead = tmp_path / ".site.build-dead"
+    dead.mkdir()
+    (dead / site.WORK_MARKER).write_text(f"{socket.gethostname()} 999999999\n", encoding="utf-8")
+    (dead / "docs").mkdir()
+    killed_early = tmp_path / ".site.build-early"  # killed before it could write its marker
+    killed_early.mkdir()
+    running = tmp_path / ".site.build-running"
+    running.mkdir()
+    (running / site.WORK_MARKER).write_text(f"{socket.gethostname()} {os.getpid()}\n", encoding="utf-8")
+    someone_elses = tmp_path / ".site.build-notes"
+    someone_elses.mkdir()
+    (someone_elses / "notes.txt").write_text("mine", encoding="utf-8")
+    other_host = tmp_path / ".site.build-remote"
+    other_host.mkdir()
+    (other_host / site.WORK_MARKER).write_text("another-machine 1\n", encoding="utf-8")
+
+    site.build(SITE_FIXTURES, out, SITE_URL, on=ON)
+    assert not dead.exists() and not killed_early.exists()
+    assert running.exists() and (someone_elses / "notes.txt").exists() and other_host.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.build-notes", ".site.build-remote",
+                                                          ".site.build-running", "site"]
+
+
+# --- The reference date --------------------------------------------------------------------
+
+
+def test_the_footer_names_the_reference_date_and_statuses_follow_it(tmp_path):
+    early, late = tmp_path / "early", tmp_path / "late"
+    site.build(SITE_FIXTURES, early, SITE_URL, on=ON)
+    assert cli.main(["build", "--listings", str(SITE_FIXTURES), "--out", str(late), "--date", "2027-01-10"]) == 0
+    page = (early / "san-pham" / "tui-giay" / "index.html").read_text(encoding="utf-8")
+    assert "tính đến ngày 01/10/2025" in page and 'data-scp-on="2025-10-01"' in page
+    assert ">Còn hiệu lực<" in page and ">Sắp hết hạn<" in page
+    assert 'data-scp-until="2026-12-31" data-scp-from="2024-01-01"' in page  # the badge carries its dates
+    later = (late / "san-pham" / "tui-giay" / "index.html").read_text(encoding="utf-8")
+    assert "tính đến ngày 10/01/2027" in later and ">Còn hiệu lực<" not in later
+
+
+def test_source_date_epoch_sets_the_reference_date(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(calendar.timegm(dt.date(2027, 1, 10).timetuple())))
+    assert cli.main(["build", "--listings", str(SITE_FIXTURES), "--out", str(tmp_path / "s")]) == 0
+    assert "tính đến ngày 10/01/2027" in (tmp_path / "s" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_bad_date_stops_before_anything_is_written(tmp_path, capsys):
+    assert cli.main(["build", "--listings", str(SITE_FIXTURES), "--out", str(tmp_path / "s"),
+                     "--date", "31/12/2026"]) == 1
+    err = capsys.readouterr().err
+    assert "YYYY-MM-DD" in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_publish_workflow_rebuilds_every_morning_on_the_day_in_vietnam():
+    workflow = yaml.safe_load((site.ROOT / ".github" / "workflows" / "publish.yml").read_text(encoding="utf-8"))
+    triggers = workflow[True]  # PyYAML reads the bare key `on` as a boolean
+    assert triggers["push"] == {"branches": ["main"]}
+    (schedule,) = triggers["schedule"]
+    minute, hour, *rest = schedule["cron"].split()
+    assert rest == ["*", "*", "*"] and (int(hour) + 7) % 24 < 6  # daily, early morning in Vietnam
+    steps = " ".join(step.get("run", "") for step in workflow["jobs"]["build"]["steps"])
+    assert "TZ=Asia/Ho_Chi_Minh date +%F" in steps and '--date $SCP_DATE' in steps
+    assert "gzip -n" in steps  # no timestamp in the archive's gzip header

@@ -29,7 +29,10 @@ import icalendar
 from pydantic import BaseModel
 
 from . import status, urls, vocab
-from .models import MODELS, Certificate, Exhibition, ListingBase, Organisation, nested_model
+from .models import (
+    MODELS, Address, Certificate, Contact, Exhibition, ListingBase, Organisation, Quantity, Source, is_province,
+    file_order, nested_model, shown_fields, vocabulary_of,
+)
 
 FEED_SIZE = 50
 CALENDAR = "trien-lam.ics"
@@ -43,20 +46,10 @@ PUBLISHER = ("Bộ Công Thương — Vụ Tiết kiệm năng lượng và Phá
 SAMPLE_PREFIX = "[Mẫu / Sample] "
 EVENT_ICS_STATUS = {"du_kien": "CONFIRMED", "huy": "CANCELLED", "hoan": "TENTATIVE"}
 EVENT_SCHEMA_STATUS = {"du_kien": "EventScheduled", "huy": "EventCancelled", "hoan": "EventPostponed"}
-KIND_ORDER = {kind: i for i, kind in enumerate(vocab.KINDS.codes())}
-
-
-def _sort_key(listing: ListingBase) -> tuple:
-    return KIND_ORDER[listing.kind], listing.id
 
 
 def _dumps(data) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-
-def _base(site_url: str) -> str:
-    """The site URL with exactly one trailing slash, so that site_url + a path from urls.py is a URL."""
-    return site_url.rstrip("/") + "/"
 
 
 def _json_text(header: dict, records: list[dict]) -> str:
@@ -198,7 +191,7 @@ def _atom_time(day: dt.date) -> str:
 
 def newest(listings: list[ListingBase], count: int = FEED_SIZE) -> list[ListingBase]:
     """The `count` newest listings by date_added (ties: kind order, then id)."""
-    by_kind = sorted(listings, key=_sort_key)
+    by_kind = sorted(listings, key=file_order)
     return sorted(by_kind, key=lambda x: x.date_added, reverse=True)[:count]
 
 
@@ -308,10 +301,10 @@ def _write(path: Path, data: bytes) -> None:
 
 def write_exports(listings: list[ListingBase], docs_dir: Path, site_url: str, on: dt.date) -> None:
     """Write every open-data file and the open-data page under docs_dir / urls.OPEN_DATA."""
-    site_url = _base(site_url)
+    site_url = urls.site_base(site_url)
     out = Path(docs_dir) / urls.OPEN_DATA
     out.mkdir(parents=True, exist_ok=True)
-    ordered = sorted(listings, key=_sort_key)
+    ordered = sorted(listings, key=file_order)
     records = [listing_record(x, site_url, on) for x in ordered]
     by_kind = {kind: [r for r in records if r["kind"] == kind] for kind in vocab.KINDS.codes()}
     counts = {kind: len(rs) for kind, rs in by_kind.items()}
@@ -383,72 +376,82 @@ def _certification(cert: Certificate, on: dt.date) -> dict:
             "url": cert.url}
 
 
-def _labels(vocabulary: vocab.Vocabulary, codes) -> list[str]:
-    return [vocabulary.label(c) for c in codes or []]
+# The schema.org type of the object a dotted Show.ld path opens ("itemOffered.name").
+NESTED_TYPES = {"itemOffered": "Product", "availableAtOrFrom": "Place", "location": "Place",
+                "spatialCoverage": "Place"}
+# Properties that gather values from several fields (a recycler's waste streams and services).
+LIST_PROPERTIES = {"keywords", "areaServed", "hasCertification", "additionalProperty"}
+
+
+def _ld_values(value, info, prop: str, on: dt.date) -> list:
+    """The schema.org values of one field's value, by its type (lists give one per item)."""
+    items = value if isinstance(value, list) else [value]
+    if (vocabulary := vocabulary_of(info)) is not None:
+        if vocabulary is vocab.EVENT_STATUSES:
+            return [SCHEMA + EVENT_SCHEMA_STATUS[code] for code in items]
+        return [vocabulary.label(code) for code in items]
+    if is_province(info):
+        return [{"@type": "AdministrativeArea", "name": name} if prop == "areaServed" else _address(name)
+                for name in items]
+    out = []
+    for item in items:
+        if isinstance(item, bool):
+            out.append({"@type": "Country", "name": "Việt Nam"} if item else None)
+        elif isinstance(item, dt.date):
+            out.append(item.isoformat())
+        elif isinstance(item, int):
+            out.append(str(item))
+        elif isinstance(item, Address):
+            out.append(_address(item.province, item.street))
+        elif isinstance(item, Certificate):
+            out.append(_certification(item, on))
+        elif isinstance(item, Quantity):
+            out.append({"@type": "QuantitativeValue", "value": item.amount, "unitCode": item.unit,
+                        "unitText": vocab.UNITS.label(item.unit)})
+        elif isinstance(item, Source):
+            out.append({"@type": "Legislation", "legislationIdentifier": item.document, "url": item.url,
+                        "name": " — ".join(p for p in (item.document, item.task, item.title) if p)})
+        elif prop == "additionalProperty":
+            out.append({"@type": "PropertyValue", "name": info.title, "value": item})
+        else:
+            out.append(item)
+    return [v for v in out if v is not None]
+
+
+def _put(data: dict, path: str, values: list, as_list: bool) -> None:
+    """Set `path` (dotted) in `data`: lists gather, a single value is set once (first field wins)."""
+    *parents, prop = path.split(".")
+    for part in parents:
+        data = data.setdefault(part, {"@type": NESTED_TYPES[part]} if part in NESTED_TYPES else {})
+    if as_list or prop in LIST_PROPERTIES:
+        data.setdefault(prop, []).extend(values)
+    elif values and data.get(prop) is None:
+        data[prop] = values[0]
 
 
 def json_ld(listing: ListingBase, organisations: dict[str, Organisation], site_url: str, on: dt.date) -> dict:
-    """The schema.org JSON-LD object of one listing page (None values and empty lists left out)."""
-    site_url = _base(site_url)
+    """The schema.org JSON-LD object of one listing page (None values and empty lists left out):
+    the kind's `schema_type` and constants, then every field whose `Show.ld` names a property."""
+    site_url = urls.site_base(site_url)
     url = site_url + urls.listing_path(listing)
-    base = {"@context": "https://schema.org", "@id": url, "url": url, "name": listing.name,
-            "alternateName": listing.name_en, "description": listing.summary or listing.description}
-    org = _organization(listing.owner_id(), organisations, site_url) if listing.owner_id() else None
-    certs = [_certification(c, on) for c in status.certificates_of(listing)]
-    kind = listing.kind
-    if kind == "organisation":
-        data = {**base, "@type": "Organization", "legalName": listing.name, "taxID": listing.tax_id,
-                "address": _address(listing.address.province, listing.address.street), **_contact(listing.contact)}
-    elif kind == "product":
-        data = {**base, "@type": "Product", "manufacturer": org, "gtin": listing.gtin,
-                "category": _labels(vocab.SECTORS, listing.sectors), "hasCertification": certs,
-                "sameAs": listing.website,
-                "additionalProperty": [{"@type": "PropertyValue", "name": "Đặc tính môi trường", "value": claim}
-                                       for claim in listing.environmental_claims]}
-    elif kind in ("offer", "demand"):
-        quantity = listing.quantity
-        data = {**base, "@type": "Offer" if kind == "offer" else "Demand",
-                "itemOffered": {"@type": "Product", "name": listing.material,
-                                "category": vocab.MATERIAL_CATEGORIES.label(listing.material_category)},
-                "eligibleQuantity": {"@type": "QuantitativeValue", "value": quantity.amount,
-                                     "unitCode": quantity.unit, "unitText": vocab.UNITS.label(quantity.unit)},
-                "availableAtOrFrom": {"@type": "Place", "address": _address(listing.province)},
-                "validFrom": listing.valid_from.isoformat() if listing.valid_from else None,
-                "validThrough": listing.valid_until.isoformat()}
-        if kind == "offer":
-            data.update(seller=org, offeredBy=org, businessFunction="http://purl.org/goodrelations/v1#Sell")
-        else:  # the organisation seeks this demand (schema.org Organization.seeks)
-            data.update({"businessFunction": "http://purl.org/goodrelations/v1#Buy", "@reverse": {"seeks": org}})
-    elif kind == "exhibition":
-        data = {**base, "@type": "ExhibitionEvent",
-                "startDate": listing.start_date.isoformat() if listing.start_date else str(listing.year),
-                "endDate": listing.end_date.isoformat() if listing.end_date else None,
-                "location": {"@type": "Place", "name": listing.venue, "address": _address(listing.province)},
-                "organizer": org, "eventStatus": SCHEMA + EVENT_SCHEMA_STATUS[listing.status],
-                "eventAttendanceMode": SCHEMA + "OfflineEventAttendanceMode",
-                "keywords": _labels(vocab.SECTORS, listing.sectors), "sameAs": listing.website}
-    elif kind in ("recycler", "distributor"):
-        keywords = (_labels(vocab.WASTE_STREAMS, listing.waste_streams) + _labels(vocab.RECYCLER_SERVICES,
-                    listing.services)) if kind == "recycler" else _labels(vocab.SECTORS, listing.sectors)
-        area = getattr(listing, "service_area", None) or []
-        data = {**base, "@type": "LocalBusiness", "parentOrganization": org,
-                "address": _address(listing.address.province, listing.address.street),
-                "areaServed": ([{"@type": "Country", "name": "Việt Nam"}] if getattr(listing, "nationwide", False)
-                               else [{"@type": "AdministrativeArea", "name": p} for p in area]),
-                "keywords": keywords, "hasCertification": certs, **_contact(listing.contact)}
-    elif kind == "model":
-        programme = listing.programme
-        data = {**base, "@type": ["CreativeWork", "Project"], "creator": org, "dateCreated": str(listing.year),
-                "keywords": _labels(vocab.SECTORS, listing.sectors),
-                "creativeWorkStatus": vocab.MODEL_STATUSES.label(listing.status),
-                "spatialCoverage": ({"@type": "Place", "address": _address(listing.province)}
-                                    if listing.province else None),
-                "isBasedOn": {"@type": "Legislation", "legislationIdentifier": programme.document,
-                              "name": " — ".join(p for p in (programme.document, programme.task, programme.title)
-                                                 if p),
-                              "url": programme.url}}
-    else:
-        raise ValueError(f"no JSON-LD for kind {kind!r}")
+    model = type(listing)
+    data = {"@context": "https://schema.org", "@type": list(model.schema_type) if isinstance(model.schema_type, tuple)
+            else model.schema_type, "@id": url, "url": url, **model.schema_constants}
+    for name, info, show in shown_fields(model):
+        value = getattr(listing, name)
+        if not show.ld or value is None:
+            continue
+        if isinstance(value, Contact):
+            data.update({k: v for k, v in _contact(value).items() if v and k not in data})
+            continue
+        _put(data, show.ld, _ld_values(value, info, show.ld.rsplit(".", 1)[-1], on), isinstance(value, list))
+    if owner := listing.owner_id():
+        org = _organization(owner, organisations, site_url)
+        for path in model.owner_properties:
+            _put(data, path, [org], False)
+    data.update({prop: data.get(source) for prop, source in model.schema_copies.items()})
+    if note := listing.schema_note():
+        data["description"] = f"{data['description']} ({note})" if data.get("description") else note
     return _clean(data)
 
 

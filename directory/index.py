@@ -37,12 +37,14 @@ from lunr.pipeline import Pipeline
 from lunr.query import Query, QueryPresence
 from lunr.tokenizer import Tokenizer
 
-from . import urls, vocab
-from .models import ListingBase, Organisation, province_of
+from . import ROOT, urls, vocab
+from .models import (
+    Certificate, Exhibition, ListingBase, Organisation, Product, file_order, province_of, shown_fields,
+    vocabulary_of,
+)
 from .status import STATUS_LABELS, certificate_status, certificates_of, scheme_label, valid_certificates
 from .text import fold
 
-ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "site_templates" / "search"
 LUNR_JS = ROOT / "node_modules" / "lunr" / "lunr.min.js"
 LUNR_VERSION = "2.3.9"
@@ -55,10 +57,22 @@ STYLE_FILE = "tim-kiem.css"
 LUNR_FILE = f"lunr-{LUNR_VERSION}.min.js"
 COMBINING_PLACEHOLDER = '"__COMBINING_MARKS__"'
 
-# field, boost. "sectors" also holds a recycler's services; "summary" the English name
-# and a product's environmental claims.
+# Index field, boost. Model fields feed them through `Show(search=...)`; "province" is where
+# the listing is (its own province, else its organisation's: `models.province_of`).
 FIELDS = [("name", 10), ("organisation", 4), ("province", 3), ("sectors", 3), ("materials", 3),
           ("scheme", 3), ("summary", 1)]
+
+# The search page's filters, in order: URL parameter, key in the result table, legend (the
+# models' field titles where a field holds the values), sorted by label or kept in list order.
+# search.js receives them in danh-sach.json and knows no field of its own.
+FACETS = [
+    {"param": "loai", "key": "k", "legend": "Loại tin"},
+    {"param": "mien", "key": "r", "legend": Exhibition.model_fields["region"].title},
+    {"param": "tinh", "key": "p", "legend": "Tỉnh, thành phố", "sort": True},
+    {"param": "nganh", "key": "s", "legend": Product.model_fields["sectors"].title, "sort": True},
+    {"param": "chung-nhan", "key": "c", "legend": Certificate.model_fields["scheme"].title},
+    {"param": "trien-lam", "key": "e", "legend": "Triển lãm (theo ngày cập nhật dữ liệu)"},
+]
 
 UPCOMING, PAST = "sap-toi", "da-qua"
 WHEN_LABELS = {UPCOMING: "Sắp diễn ra", PAST: "Đã diễn ra"}
@@ -109,21 +123,30 @@ def combining_class() -> str:
 # --- Documents ----------------------------------------------------------------------------
 
 
-def _materials(listing: ListingBase) -> list[str]:
-    words = [vocab.WASTE_STREAMS.label(c) for c in getattr(listing, "waste_streams", None) or []]
-    if category := getattr(listing, "material_category", None):
-        words.append(vocab.MATERIAL_CATEGORIES.label(category))
-    if material := getattr(listing, "material", None):
-        words.append(material)
-    return words
+def _search_texts(listing: ListingBase, value, info, orgs: dict[str, Organisation]) -> list[str]:
+    """The words one field gives the index: labels for codes, scheme names for certificates,
+    the organisation's name for a reference to it."""
+    items = value if isinstance(value, list) else [value]
+    if (vocabulary := vocabulary_of(info)) is not None:
+        return [vocabulary.label(code) for code in items]
+    if isinstance(value, str) and value in listing.references().values():
+        return [orgs[value].name] if value in orgs else []
+    return [scheme_label(item) if isinstance(item, Certificate) else str(item) for item in items if item is not None]
+
+
+def _document(ref: str, listing: ListingBase, province: str | None, orgs: dict[str, Organisation]) -> dict:
+    words: dict[str, list[str]] = {name: [] for name, _ in FIELDS}
+    words["province"] = [province or ""]
+    for name, info, show in shown_fields(type(listing)):
+        if show.search:
+            words[show.search] += _search_texts(listing, getattr(listing, name), info, orgs)
+    return {"ref": ref, **{field: " ".join(dict.fromkeys(w for w in texts if w)) for field, texts in words.items()}}
 
 
 def _when(listing: ListingBase, on: dt.date) -> str:
-    if listing.kind != "exhibition":
+    if not isinstance(listing, Exhibition):
         return ""
-    if listing.end_date:
-        return UPCOMING if listing.end_date >= on else PAST
-    return UPCOMING if listing.year >= on.year else PAST
+    return UPCOMING if listing.is_upcoming(on) else PAST
 
 
 def _status(listing: ListingBase, on: dt.date) -> str:
@@ -133,7 +156,7 @@ def _status(listing: ListingBase, on: dt.date) -> str:
 
 def records(listings: Iterable[ListingBase], on: dt.date) -> tuple[list[dict], list[dict]]:
     """(lunr documents, display records), aligned: ref i is record i. Sorted by kind, id."""
-    listings = sorted(listings, key=lambda x: (vocab.KINDS.codes().index(x.kind), x.id))
+    listings = sorted(listings, key=file_order)
     orgs = {x.id: x for x in listings if isinstance(x, Organisation)}
     docs, table = [], []
     for i, listing in enumerate(listings):
@@ -141,18 +164,7 @@ def records(listings: Iterable[ListingBase], on: dt.date) -> tuple[list[dict], l
         owner = orgs.get(listing.owner_id() or "")
         sectors = list(dict.fromkeys(getattr(listing, "sectors", None) or []))
         certs = certificates_of(listing)
-        docs.append({
-            "ref": str(i),
-            "name": listing.name,
-            "organisation": owner.name if owner else "",
-            "province": province or "",
-            "sectors": " ".join([vocab.SECTORS.label(s) for s in sectors]
-                                + [vocab.RECYCLER_SERVICES.label(s) for s in getattr(listing, "services", None) or []]),
-            "materials": " ".join(_materials(listing)),
-            "scheme": " ".join(dict.fromkeys(scheme_label(c) for c in certs)),
-            "summary": " ".join(x for x in (listing.summary, listing.name_en,
-                                            *(getattr(listing, "environmental_claims", None) or [])) if x),
-        })
+        docs.append(_document(str(i), listing, province, orgs))
         region = getattr(listing, "region", None) or (vocab.region_of(province) if province else "")
         record = {"n": listing.name, "u": urls.listing_path(listing), "k": listing.kind,
                   "p": vocab.province_code(province) if province else "", "r": region, "s": sectors,
@@ -162,8 +174,7 @@ def records(listings: Iterable[ListingBase], on: dt.date) -> tuple[list[dict], l
         if owner:
             record["o"] = owner.name
         if listing.kind == "exhibition":
-            record["d"] = (f"{listing.start_date:%d/%m/%Y}–{listing.end_date:%d/%m/%Y}" if listing.start_date
-                           else str(listing.year))
+            record["d"] = listing.when_label()
         table.append({key: value for key, value in record.items() if value not in ("", [])})
     return docs, table
 
@@ -265,7 +276,7 @@ def write_search(listings: Iterable[ListingBase], docs_dir: Path, on: dt.date) -
     out = Path(docs_dir) / PAGE_DIR
     out.mkdir(parents=True, exist_ok=True)
     _dump(serialise(build_index(docs)), out / INDEX_FILE)
-    _dump({"on": on.isoformat(), "labels": labels(table), "items": table}, out / TABLE_FILE)
+    _dump({"on": on.isoformat(), "facets": FACETS, "labels": labels(table), "items": table}, out / TABLE_FILE)
     (out / SCRIPT_FILE).write_text(script(), encoding="utf-8")
     shutil.copyfile(TEMPLATES / "search.css", out / STYLE_FILE)
     shutil.copyfile(LUNR_JS, out / LUNR_FILE)

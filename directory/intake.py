@@ -37,11 +37,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from annotated_types import MaxLen
 from pydantic import TypeAdapter, ValidationError
 
 from . import vocab
 from .load import LoadError, load_file
-from .models import Address, Contact, GitHubLogin, ListingBase, Organisation
+from .models import (
+    GitHubLogin, ListingBase, Organisation, is_province, metadata_of, nested_model, shown_fields, vocabulary_of,
+)
 from .text import nfc, slugify
 
 NO_RESPONSE = "_No response_"
@@ -51,26 +54,37 @@ MAX_BODY_BYTES = 4 * MAX_BODY_CHARS  # what `read_body` reads at most: 4 UTF-8 b
 MAX_MARKS = 30  # combining marks in a row, as in load.py: NFC and slugs are quadratic in longer runs
 _MARK_RUN = re.compile(r"[^\x00-\u02ff]{%d,}" % (MAX_MARKS + 1))  # combining marks start at U+0300
 
-# (dotted field, model owning it, form element type)
-ORGANISATION_FIELDS = [
-    ("name", Organisation, "input", True),
-    ("name_en", Organisation, "input", False),
-    ("organisation_type", Organisation, "dropdown", True),
-    ("tax_id", Organisation, "input", False),
-    ("address.street", Address, "input", False),
-    ("address.province", Address, "dropdown", True),
-    ("contact.email", Contact, "input", False),
-    ("contact.phone", Contact, "input", False),
-    ("contact.website", Contact, "input", False),
-    ("maintainers", Organisation, "input", False),
-]
-LISTING_FIELDS = [
-    ("kind", None, "dropdown", False),
-    ("name", ListingBase, "input", False),
-    ("summary", ListingBase, "input", False),
-    ("description", ListingBase, "textarea", False),
-    ("details", None, "textarea", False),
-]
+SHORT_TEXT = 1000  # longer text fields (descriptions) get a multi-line box
+
+
+def _element(info) -> str:
+    if vocabulary_of(info) is not None or is_province(info):
+        return "dropdown"
+    longest = max((m.max_length for m in metadata_of(info) if isinstance(m, MaxLen)), default=0)
+    return "textarea" if longest > SHORT_TEXT else "input"
+
+
+def _form_fields(model) -> list[tuple[str, type, str, bool]]:
+    """(dotted field, model owning it, form element, required) for every field the model
+    marks `Show(form=True)`; a nested model (address, contact) asks each of its own fields."""
+    fields = []
+    for name, info, show in shown_fields(model):
+        if not show.form:
+            continue
+        nested, _ = nested_model(info.annotation)
+        if nested is None:
+            fields.append((name, model, _element(info), show.required))
+        else:
+            fields += [(f"{name}.{sub}", nested, _element(sub_info), show.required and sub_info.is_required())
+                       for sub, sub_info in nested.model_fields.items()]
+    return fields
+
+
+ORGANISATION_FIELDS = _form_fields(Organisation)
+# One listing of any kind: the fields all kinds share, its kind first, and free text for the rest.
+LISTING_FIELDS = [("kind", None, "dropdown", False),
+                  *[(name, model, element, False) for name, model, element, _ in _form_fields(ListingBase)],
+                  ("details", None, "textarea", False)]
 _LISTING_KINDS = [k for k in vocab.KINDS if k.code != "organisation"]
 
 
@@ -84,14 +98,13 @@ def _label(dotted: str, model, listing: bool) -> str:
     return (LISTING_PREFIX + text) if listing else text
 
 
-def _options(dotted: str) -> list[str]:
-    if dotted == "organisation_type":
-        return [t.vi for t in vocab.ORGANISATION_TYPES]
-    if dotted == "address.province":
-        return list(vocab.PROVINCES.values())
+def _options(dotted: str, model) -> list[str]:
     if dotted == "kind":
         return [t.vi for t in _LISTING_KINDS]
-    return []
+    info = model.model_fields[dotted.split(".")[-1]]
+    if (vocabulary := vocabulary_of(info)) is not None:
+        return [t.vi for t in vocabulary]
+    return list(vocab.PROVINCES.values())
 
 
 def issue_form() -> dict:
@@ -107,7 +120,7 @@ def issue_form() -> dict:
             if model is not None:
                 item["attributes"]["description"] = model.model_fields[dotted.split(".")[-1]].description
             if element == "dropdown":
-                item["attributes"]["options"] = _options(dotted)
+                item["attributes"]["options"] = _options(dotted, model)
             item["validations"] = {"required": required}
             body.append(item)
     return {"name": "Đăng ký thông tin", "description": "Đăng ký doanh nghiệp và tin đăng không cần dùng Git / "
@@ -323,8 +336,8 @@ def from_issue(body: str, today: dt.date, author: str, listings: Path | None = N
     if kind:
         name = sections.get(_label("name", ListingBase, True), "")
         listing: dict = {"id": slugify(name) or f"{kind}-moi", "kind": kind, "name": name}
-        for dotted in ("summary", "description"):
-            if value := sections.get(_label(dotted, ListingBase, True), ""):
+        for dotted, model, _element_, _required in LISTING_FIELDS:
+            if model is not None and dotted != "name" and (value := sections.get(_label(dotted, model, True), "")):
                 listing[dotted] = value
         listing["organizer" if kind == "exhibition" else "organisation"] = org_id
         listing["date_added"] = today.isoformat()

@@ -24,7 +24,8 @@ import datetime as dt
 import re
 import types
 import typing
-from typing import Annotated, Literal, Union
+from dataclasses import dataclass
+from typing import Annotated, ClassVar, Literal, Union
 
 from pydantic import (
     AfterValidator,
@@ -35,10 +36,12 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 from stdnum.vn import mst
 
 from . import vocab
+from .text import fold
 
 # --- Field types ---------------------------------------------------------------
 
@@ -55,7 +58,7 @@ def _vocabulary(v: vocab.Vocabulary):
         )
 
     return Annotated[str, BeforeValidator(resolve),
-                     WithJsonSchema({"type": "string", "enum": v.codes()})]
+                     WithJsonSchema({"type": "string", "enum": v.codes()}), v]
 
 
 Sector = _vocabulary(vocab.SECTORS)
@@ -219,13 +222,37 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
 
-def _f(title: str, description: str, **kwargs):
-    return Field(title=title, description=description, **kwargs)
+@dataclass(frozen=True)
+class Show:
+    """What a field is beyond its value, declared once next to it. The listing page's facts,
+    JSON-LD, the search index and the issue form loop over these, so a new field is one edit.
+
+    - `fact`: a row of the facts table on the listing page, in declaration order; `order`
+      moves it (-1 before the kind's own fields, 1 after them, 2 last);
+    - `text`: the name of a model method giving the fact's text instead of the value;
+    - `search`: the search-index field its text feeds (`search.FIELDS`);
+    - `ld`: the schema.org property, dotted for a nested object ("itemOffered.name");
+    - `form`: asked in the "Đăng ký thông tin" issue form (`intake.py`), `required` there.
+    """
+    fact: bool = False
+    order: int = 0
+    text: str = ""
+    search: str = ""
+    ld: str = ""
+    form: bool = False
+    required: bool = False
 
 
-def _items(title: str, description: str, **kwargs):
+def _f(title: str, description: str, show: Show | None = None, **kwargs):
+    info = Field(title=title, description=description, **kwargs)
+    if show is not None:
+        info.metadata.append(show)  # pydantic keeps unknown metadata and ignores it when validating
+    return info
+
+
+def _items(title: str, description: str, show: Show | None = None, **kwargs):
     """A list field: at most MAX_ITEMS items."""
-    return _f(title, description, max_length=MAX_ITEMS, **kwargs)
+    return _f(title, description, show, max_length=MAX_ITEMS, **kwargs)
 
 
 # --- Shared parts ----------------------------------------------------------------
@@ -306,16 +333,31 @@ class Recurrence(Strict):
 
 # --- Listings --------------------------------------------------------------------
 
+SECTORS_SHOWN = Show(fact=True, search="sectors", ld="keywords")
+CERTIFICATES_SHOWN = Show(search="scheme", ld="hasCertification")
+
+
 
 class ListingBase(Strict):
     id: Slug = _f("Mã định danh", "Trùng tên tệp, chữ thường không dấu, nối bằng '-' / Same as the file name")
-    name: Text = _f("Tên", "Tên đầy đủ bằng tiếng Việt / Name in Vietnamese")
-    name_en: Text | None = _f("Tên tiếng Anh", "Tên tiếng Anh, nếu có / English name", default=None)
-    summary: Text | None = _f("Tóm tắt", "Một câu giới thiệu ngắn / One-sentence summary", default=None)
-    description: LongText | None = _f("Mô tả", "Mô tả chi tiết, cho phép Markdown đơn giản / Description", default=None)
-    date_added: Date = _f("Ngày đăng", "Ngày đưa thông tin lên danh bạ / Date listed")
+    name: Text = _f("Tên", "Tên đầy đủ bằng tiếng Việt / Name in Vietnamese",
+                    Show(search="name", ld="name", form=True, required=True))
+    name_en: Text | None = _f("Tên tiếng Anh", "Tên tiếng Anh, nếu có / English name",
+                              Show(fact=True, order=-1, search="summary", ld="alternateName", form=True), default=None)
+    summary: Text | None = _f("Tóm tắt", "Một câu giới thiệu ngắn / One-sentence summary",
+                              Show(search="summary", ld="description", form=True), default=None)
+    description: LongText | None = _f("Mô tả", "Mô tả chi tiết, cho phép Markdown đơn giản / Description",
+                                      Show(ld="description", form=True), default=None)
+    date_added: Date = _f("Ngày đăng", "Ngày đưa thông tin lên danh bạ / Date listed", Show(fact=True, order=2))
     sample: bool = _f("Dữ liệu mẫu", "true nếu là ví dụ minh họa, không phải đơn vị thật / Sample data", default=False)
     sources: list[Source] = _items("Nguồn", "Văn bản làm căn cứ / Source documents", default_factory=list)
+
+    # schema.org: the type of a listing of this kind, the properties that name its organisation,
+    # and properties with a fixed value (fields add theirs through Show.ld).
+    schema_type: ClassVar[str | tuple[str, ...]] = "Thing"
+    owner_properties: ClassVar[tuple[str, ...]] = ()
+    schema_constants: ClassVar[dict[str, str]] = {}
+    schema_copies: ClassVar[dict[str, str]] = {}  # property -> the property whose value it repeats
 
     def references(self) -> dict[str, str]:
         """Field name -> id of the organisation listing it must point to."""
@@ -325,17 +367,25 @@ class ListingBase(Strict):
         """The id of the organisation behind this listing (None for an organisation)."""
         return next(iter(self.references().values()), None)
 
+    def schema_note(self) -> str | None:
+        """A fact JSON-LD can only state in words (added to its description)."""
+        return None
+
 
 class Organisation(ListingBase):
     """Doanh nghiệp, tổ chức — an enterprise, cooperative, craft village or agency."""
     kind: Literal["organisation"]
-    organisation_type: OrganisationType = _f("Loại hình", "doanh_nghiep, hop_tac_xa, lang_nghe... / Type")
+    schema_type = "Organization"
+    schema_copies = {"legalName": "name"}
+    organisation_type: OrganisationType = _f("Loại hình", "doanh_nghiep, hop_tac_xa, lang_nghe... / Type",
+                                             Show(fact=True, form=True, required=True))
     tax_id: TaxCode | None = _f("Mã số thuế", "10 chữ số, chi nhánh thêm -001; viết trong dấu nháy / Tax code, quoted",
-                               default=None)
-    address: Address = _f("Địa chỉ", "Địa chỉ trụ sở / Head office address")
-    contact: Contact = _f("Liên hệ", "Ít nhất một cách liên hệ / At least one contact")
+                               Show(fact=True, ld="taxID", form=True), default=None)
+    address: Address = _f("Địa chỉ", "Địa chỉ trụ sở / Head office address",
+                          Show(fact=True, order=1, ld="address", form=True, required=True))
+    contact: Contact = _f("Liên hệ", "Ít nhất một cách liên hệ / At least one contact", Show(ld="contact", form=True))
     maintainers: list[GitHubLogin] = _items("Người cập nhật", "Tài khoản GitHub được sửa thông tin / GitHub logins",
-                                            min_length=1)
+                                            Show(form=True), min_length=1)
 
     @model_validator(mode="after")
     def _tax_id_for_firms(self):
@@ -346,7 +396,8 @@ class Organisation(ListingBase):
 
 
 class OwnedListing(ListingBase):
-    organisation: Slug = _f("Đơn vị", "Mã định danh của doanh nghiệp/tổ chức / Id of the organisation listing")
+    organisation: Slug = _f("Đơn vị", "Mã định danh của doanh nghiệp/tổ chức / Id of the organisation listing",
+                            Show(search="organisation"))
 
     def references(self) -> dict[str, str]:
         return {"organisation": self.organisation}
@@ -355,14 +406,19 @@ class OwnedListing(ListingBase):
 class Product(OwnedListing):
     """Sản phẩm thân thiện môi trường, sản phẩm được dán nhãn sinh thái."""
     kind: Literal["product"]
-    sectors: list[Sector] = _items("Ngành", "Một hoặc nhiều ngành / Sectors", min_length=1)
+    schema_type = "Product"
+    owner_properties = ("manufacturer",)
+    sectors: list[Sector] = _items("Ngành", "Một hoặc nhiều ngành / Sectors",
+                                   Show(fact=True, search="sectors", ld="category"), min_length=1)
     gtin: Annotated[str, _check_pattern(r"[0-9]{8}|[0-9]{12,14}", "gtin", "must be 8, 12, 13 or 14 digits")] | None = \
-        _f("Mã vạch GTIN", "Mã vạch sản phẩm, viết trong dấu nháy / Barcode, quoted", default=None)
+        _f("Mã vạch GTIN", "Mã vạch sản phẩm, viết trong dấu nháy / Barcode, quoted", Show(fact=True, ld="gtin"),
+           default=None)
     environmental_claims: list[Text] = _items("Đặc tính môi trường", "Ví dụ: 30% nhựa tái chế / Environmental claims",
+                                              Show(fact=True, search="summary", ld="additionalProperty"),
                                               default_factory=list)
     certificates: list[Certificate] = _items("Chứng nhận, nhãn", "Nhãn sinh thái, nhãn năng lượng... / Certificates",
-                                             default_factory=list)
-    website: Url | None = _f("Trang sản phẩm", "Địa chỉ web / Product page", default=None)
+                                             CERTIFICATES_SHOWN, default_factory=list)
+    website: Url | None = _f("Trang sản phẩm", "Địa chỉ web / Product page", Show(fact=True, ld="sameAs"), default=None)
 
     @model_validator(mode="after")
     def _has_evidence(self):
@@ -374,18 +430,24 @@ class Product(OwnedListing):
 class Recycler(OwnedListing):
     """Cơ sở thu gom, thu hồi, tái chế."""
     kind: Literal["recycler"]
+    schema_type = "LocalBusiness"
+    owner_properties = ("parentOrganization",)
     waste_streams: list[WasteStream] = _items("Loại chất thải nhận",
                                               "Danh sách loại chất thải / Accepted waste streams",
-                                              min_length=1)
-    services: list[RecyclerService] = _items("Dịch vụ", "thu_gom, thu_hoi, tai_che, xu_ly / Services", min_length=1)
-    capacity: Quantity | None = _f("Công suất", "Ví dụ 500 TNE mỗi nam / Capacity", default=None)
-    address: Address = _f("Địa điểm cơ sở", "Nơi đặt cơ sở / Facility address")
+                                              Show(fact=True, search="materials", ld="keywords"), min_length=1)
+    services: list[RecyclerService] = _items("Dịch vụ", "thu_gom, thu_hoi, tai_che, xu_ly / Services",
+                                             Show(fact=True, search="sectors", ld="keywords"), min_length=1)
+    capacity: Quantity | None = _f("Công suất", "Ví dụ 500 TNE mỗi nam / Capacity", Show(fact=True), default=None)
+    address: Address = _f("Địa điểm cơ sở", "Nơi đặt cơ sở / Facility address", Show(fact=True, order=1, ld="address"))
     service_area: list[Province] = _items("Phạm vi phục vụ",
                                           "Các tỉnh phục vụ; để trống nếu toàn quốc / Provinces served",
-                                          default_factory=list)
-    nationwide: bool = _f("Toàn quốc", "true nếu phục vụ toàn quốc / Serves the whole country", default=False)
-    permits: list[Certificate] = _items("Giấy phép", "Giấy phép môi trường... / Permits", default_factory=list)
-    contact: Contact | None = _f("Liên hệ", "Nếu khác với đơn vị / If not the organisation's", default=None)
+                                          Show(fact=True, ld="areaServed"), default_factory=list)
+    nationwide: bool = _f("Toàn quốc", "true nếu phục vụ toàn quốc / Serves the whole country",
+                          Show(fact=True, ld="areaServed"), default=False)
+    permits: list[Certificate] = _items("Giấy phép", "Giấy phép môi trường... / Permits", CERTIFICATES_SHOWN,
+                                        default_factory=list)
+    contact: Contact | None = _f("Liên hệ", "Nếu khác với đơn vị / If not the organisation's", Show(ld="contact"),
+                                 default=None)
 
     @model_validator(mode="after")
     def _area(self):
@@ -397,43 +459,84 @@ class Recycler(OwnedListing):
 class Model(OwnedListing):
     """Mô hình sản xuất và tiêu dùng bền vững (thí điểm, trình diễn)."""
     kind: Literal["model"]
-    sectors: list[Sector] = _items("Ngành", "Một hoặc nhiều ngành / Sectors", min_length=1)
-    programme: Source = _f("Căn cứ chương trình", "Quyết định và nhiệm vụ sinh ra mô hình / Programme decision and task")
-    year: int = _f("Năm", "Năm thực hiện / Year", ge=2000, le=2100)
-    status: ModelStatus = _f("Tình trạng", "thi_diem, ap_dung, nhan_rong / Pilot, applied, replicated")
-    province: Province | None = _f("Tỉnh/thành phố", "Nơi thực hiện, nếu biết / Where", default=None)
-    results: list[Text] = _items("Kết quả", "Các kết quả chính / Results", default_factory=list)
-    documents: list[Document] = _items("Tài liệu", "Tài liệu hướng dẫn, báo cáo / Documents", default_factory=list)
+    schema_type = ("CreativeWork", "Project")
+    owner_properties = ("creator",)
+    sectors: list[Sector] = _items("Ngành", "Một hoặc nhiều ngành / Sectors", SECTORS_SHOWN, min_length=1)
+    programme: Source = _f("Căn cứ chương trình", "Quyết định và nhiệm vụ sinh ra mô hình / Programme decision and task",
+                           Show(fact=True, ld="isBasedOn"))
+    year: int = _f("Năm", "Năm thực hiện / Year", Show(fact=True, ld="dateCreated"), ge=2000, le=2100)
+    status: ModelStatus = _f("Tình trạng", "thi_diem, ap_dung, nhan_rong / Pilot, applied, replicated",
+                             Show(fact=True, ld="creativeWorkStatus"))
+    province: Province | None = _f("Tỉnh/thành phố", "Nơi thực hiện, nếu biết / Where",
+                                   Show(fact=True, order=1, ld="spatialCoverage.address"), default=None)
+    results: list[Text] = _items("Kết quả", "Các kết quả chính / Results", Show(fact=True), default_factory=list)
+    documents: list[Document] = _items("Tài liệu", "Tài liệu hướng dẫn, báo cáo / Documents", Show(fact=True),
+                                       default_factory=list)
 
 
 class Distributor(OwnedListing):
     """Cơ sở phân phối bền vững được chứng nhận."""
     kind: Literal["distributor"]
-    sectors: list[Sector] = _items("Ngành hàng", "Ngành hàng phân phối / Sectors", min_length=1)
-    address: Address = _f("Địa chỉ", "Địa chỉ cửa hàng/trung tâm / Address")
-    outlets: int | None = _f("Số điểm bán", "Số cửa hàng / Number of outlets", default=None, ge=1, le=100_000)
-    certificates: list[Certificate] = _items("Chứng nhận", "Chứng nhận phân phối bền vững / Certificates", min_length=1)
-    contact: Contact | None = _f("Liên hệ", "Nếu khác với đơn vị / If not the organisation's", default=None)
+    schema_type = "LocalBusiness"
+    owner_properties = ("parentOrganization",)
+    sectors: list[Sector] = _items("Ngành hàng", "Ngành hàng phân phối / Sectors", SECTORS_SHOWN, min_length=1)
+    address: Address = _f("Địa chỉ", "Địa chỉ cửa hàng/trung tâm / Address", Show(fact=True, order=1, ld="address"))
+    outlets: int | None = _f("Số điểm bán", "Số cửa hàng / Number of outlets", Show(fact=True), default=None,
+                             ge=1, le=100_000)
+    certificates: list[Certificate] = _items("Chứng nhận", "Chứng nhận phân phối bền vững / Certificates",
+                                             CERTIFICATES_SHOWN, min_length=1)
+    contact: Contact | None = _f("Liên hệ", "Nếu khác với đơn vị / If not the organisation's", Show(ld="contact"),
+                                 default=None)
 
 
 class Exhibition(ListingBase):
     """Triển lãm, hội chợ kết nối cung cầu (schema.org ExhibitionEvent)."""
     kind: Literal["exhibition"]
-    organizer: Slug = _f("Đơn vị tổ chức", "Mã định danh của đơn vị tổ chức / Id of the organiser")
-    start_date: Date | None = _f("Ngày bắt đầu", "Dạng 2025-10-01 / Start date", default=None)
-    end_date: Date | None = _f("Ngày kết thúc", "Không trước ngày bắt đầu / End date", default=None)
+    schema_type = "ExhibitionEvent"
+    owner_properties = ("organizer",)
+    schema_constants = {"eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode"}
+    organizer: Slug = _f("Đơn vị tổ chức", "Mã định danh của đơn vị tổ chức / Id of the organiser",
+                         Show(search="organisation"))
+    start_date: Date | None = _f("Ngày bắt đầu", "Dạng 2025-10-01 / Start date",
+                                 Show(fact=True, text="when_label", ld="startDate"), default=None)
+    end_date: Date | None = _f("Ngày kết thúc", "Không trước ngày bắt đầu / End date", Show(ld="endDate"), default=None)
     year: int | None = _f("Năm", "Chỉ ghi khi chưa công bố ngày / Only when dates are not announced",
                           default=None, ge=2000, le=2100)
-    venue: Text | None = _f("Địa điểm", "Tên và địa chỉ nơi tổ chức / Venue", default=None)
-    province: Province | None = _f("Tỉnh/thành phố", "Nơi tổ chức / Province", default=None)
-    region: Region = _f("Miền", "bac, trung, nam / Region")
-    sectors: list[Sector] = _items("Ngành", "Ngành hàng trưng bày / Sectors", default_factory=list)
-    booths: int | None = _f("Số gian hàng", "Số gian hàng dự kiến / Number of booths", default=None, ge=1, le=100_000)
-    status: EventStatus = _f("Tình trạng", "du_kien, hoan, huy / Status", default="du_kien")
-    website: Url | None = _f("Trang web", "Địa chỉ web / Website", default=None)
+    venue: Text | None = _f("Địa điểm", "Tên và địa chỉ nơi tổ chức / Venue", Show(fact=True, ld="location.name"),
+                            default=None)
+    province: Province | None = _f("Tỉnh/thành phố", "Nơi tổ chức / Province",
+                                   Show(fact=True, order=1, ld="location.address"), default=None)
+    region: Region = _f("Miền", "bac, trung, nam / Region", Show(fact=True))
+    sectors: list[Sector] = _items("Ngành", "Ngành hàng trưng bày / Sectors", SECTORS_SHOWN, default_factory=list)
+    booths: int | None = _f("Số gian hàng", "Số gian hàng dự kiến / Number of booths", Show(fact=True), default=None,
+                            ge=1, le=100_000)
+    status: EventStatus = _f("Tình trạng", "du_kien, hoan, huy / Status", Show(fact=True, ld="eventStatus"),
+                             default="du_kien")
+    website: Url | None = _f("Trang web", "Địa chỉ web / Website", Show(fact=True, ld="sameAs"), default=None)
 
     def references(self) -> dict[str, str]:
         return {"organizer": self.organizer}
+
+    def first_day(self) -> dt.date:
+        """The start date, or 1 January of the year when dates are not announced."""
+        return self.start_date or dt.date(self.year, 1, 1)
+
+    def last_day(self) -> dt.date:
+        """The end date, or 31 December of the year when dates are not announced."""
+        return self.end_date or dt.date(self.year, 12, 31)
+
+    def is_upcoming(self, on: dt.date) -> bool:
+        """Not over on `on` (a year-only exhibition counts until the year ends)."""
+        return self.last_day() >= on
+
+    def schema_note(self) -> str | None:
+        # schema.org dates must be full dates: a year-only exhibition says its year in words.
+        return None if self.start_date else self.when_label()
+
+    def when_label(self) -> str:
+        if self.start_date:
+            return f"{self.start_date:%d/%m/%Y} – {self.end_date:%d/%m/%Y}"
+        return f"Năm {self.year} (chưa công bố ngày)"
 
     @model_validator(mode="after")
     def _dates_and_region(self):
@@ -452,16 +555,20 @@ class Exhibition(ListingBase):
 
 class Exchange(OwnedListing):
     """What offers and demands share (schema.org Offer / Demand)."""
-    material_category: MaterialCategory = _f("Nhóm vật liệu", "Xem danh sách / Material category")
-    material: Text = _f("Mô tả vật liệu", "Tên, quy cách, chất lượng / Material, specification")
-    quantity: Quantity = _f("Khối lượng", "Số lượng và đơn vị / Quantity and unit")
-    recurrence: Recurrence = _f("Tần suất", "Một lần hay định kỳ / One-off or recurring")
-    province: Province = _f("Tỉnh/thành phố", "Nơi giao nhận / Location")
+    material_category: MaterialCategory = _f("Nhóm vật liệu", "Xem danh sách / Material category",
+                                             Show(fact=True, search="materials", ld="itemOffered.category"))
+    material: Text = _f("Mô tả vật liệu", "Tên, quy cách, chất lượng / Material, specification",
+                        Show(fact=True, search="materials", ld="itemOffered.name"))
+    quantity: Quantity = _f("Khối lượng", "Số lượng và đơn vị / Quantity and unit", Show(fact=True, ld="eligibleQuantity"))
+    recurrence: Recurrence = _f("Tần suất", "Một lần hay định kỳ / One-off or recurring", Show(fact=True))
+    province: Province = _f("Tỉnh/thành phố", "Nơi giao nhận / Location",
+                            Show(fact=True, order=1, ld="availableAtOrFrom.address"))
     delivery: list[DeliveryTerm] = _items("Giao nhận", "tu_den_lay, giao_tan_noi, thoa_thuan / Pickup or delivery",
-                                          min_length=1)
-    valid_from: Date | None = _f("Từ ngày", "Ngày bắt đầu / Valid from", default=None)
-    valid_until: Date = _f("Đến ngày", "Hạn của tin / Valid until")
-    contact: Contact | None = _f("Liên hệ", "Nếu khác với đơn vị / If not the organisation's", default=None)
+                                          Show(fact=True), min_length=1)
+    valid_from: Date | None = _f("Từ ngày", "Ngày bắt đầu / Valid from", Show(fact=True, ld="validFrom"), default=None)
+    valid_until: Date = _f("Đến ngày", "Hạn của tin / Valid until", Show(fact=True, ld="validThrough"))
+    contact: Contact | None = _f("Liên hệ", "Nếu khác với đơn vị / If not the organisation's", Show(ld="contact"),
+                                 default=None)
 
     @model_validator(mode="after")
     def _date_order(self):
@@ -474,11 +581,27 @@ class Exchange(OwnedListing):
 class Offer(Exchange):
     """Chào bán: phụ phẩm, nguyên liệu thứ cấp hoặc sản phẩm xanh."""
     kind: Literal["offer"]
+    schema_type = "Offer"
+    owner_properties = ("seller", "offeredBy")
+    schema_constants = {"businessFunction": "http://purl.org/goodrelations/v1#Sell"}
 
 
 class Demand(Exchange):
     """Nhu cầu mua: phụ phẩm, nguyên liệu thứ cấp hoặc sản phẩm xanh."""
     kind: Literal["demand"]
+    schema_type = "Demand"
+    owner_properties = ("@reverse.seeks",)
+    schema_constants = {"businessFunction": "http://purl.org/goodrelations/v1#Buy"}
+
+
+def file_order(listing: ListingBase) -> tuple:
+    """The order of listings in data files and the search table: by kind (as vocab.KINDS), then id."""
+    return _KIND_ORDER[listing.kind], listing.id
+
+
+def name_order(listing: ListingBase) -> tuple:
+    """The order people read lists in: by name without diacritics, then as written, then id."""
+    return fold(listing.name), listing.name, listing.id
 
 
 def province_of(listing: ListingBase, organisations: dict[str, Organisation]) -> str | None:
@@ -514,10 +637,44 @@ def nested_model(annotation) -> tuple[type | None, bool]:
     return None, is_list
 
 
+def _annotated_metadata(annotation) -> list:
+    """Every Annotated metadata item inside `annotation` (through lists, unions, Optional)."""
+    found = []
+    if typing.get_origin(annotation) is typing.Annotated:
+        for item in annotation.__metadata__:  # a Field(...) inside Annotated keeps its constraints in .metadata
+            found.extend(item.metadata if isinstance(item, FieldInfo) else [item])
+    for arg in typing.get_args(annotation):
+        found.extend(_annotated_metadata(arg))
+    return found
+
+
+def metadata_of(info) -> list:
+    return [*info.metadata, *_annotated_metadata(info.annotation)]
+
+
+def show_of(info) -> Show | None:
+    return next((m for m in info.metadata if isinstance(m, Show)), None)
+
+
+def shown_fields(model: type[BaseModel]) -> list[tuple[str, object, Show]]:
+    """(name, FieldInfo, Show) of every field of `model` that declares a Show, in declaration order."""
+    return [(name, info, show) for name, info in model.model_fields.items() if (show := show_of(info))]
+
+
+def vocabulary_of(info) -> vocab.Vocabulary | None:
+    """The closed list a field's values come from, if any."""
+    return next((m for m in metadata_of(info) if isinstance(m, vocab.Vocabulary)), None)
+
+
+def is_province(info) -> bool:
+    return any(getattr(m, "func", None) is _province for m in metadata_of(info))
+
+
 MODELS: dict[str, type[ListingBase]] = {
     "organisation": Organisation, "product": Product, "recycler": Recycler, "model": Model,
     "distributor": Distributor, "exhibition": Exhibition, "offer": Offer, "demand": Demand,
 }
 assert list(MODELS) == vocab.KINDS.codes()
+_KIND_ORDER = {kind: i for i, kind in enumerate(MODELS)}
 
 Listing = Annotated[Union[tuple(MODELS.values())], Field(discriminator="kind")]

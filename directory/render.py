@@ -33,11 +33,11 @@ import markdown
 import nh3
 from markupsafe import Markup, escape
 
-from . import reference, urls, vocab
+from . import ROOT, reference, urls, vocab
 from .export import json_ld, json_ld_text
 from .models import (
-    MODELS, Contact, Distributor, Exchange, Exhibition, ListingBase, Model, Organisation, Product, Recycler,
-    province_of,
+    MODELS, Address, Certificate, Contact, Document, Exchange, Exhibition, ListingBase, Organisation, Quantity, Recurrence, Recycler,
+    Source, is_province, name_order, province_of, shown_fields, vocabulary_of,
 )
 from .status import (
     DATED_LABELS, STATUS_LABELS, certificate_status, certificates_of, certified_until, badge_status, has_certificates,
@@ -45,7 +45,7 @@ from .status import (
 )
 from .text import fold
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "site_templates"
+TEMPLATES = ROOT / "site_templates"
 RELATED_MAX = 6
 MATCHES_MAX = 6
 NEWEST_MAX = 10
@@ -78,22 +78,6 @@ def _tel(phone: str) -> str:
     return "tel:" + "".join(ch for ch in phone if ch.isdigit() or ch == "+")
 
 
-def sort_key(listing: ListingBase) -> tuple:
-    return fold(listing.name), listing.name, listing.id
-
-
-def province_path(name: str) -> str:
-    return f"{urls.PROVINCES}{vocab.province_code(name).replace('_', '-')}/"
-
-
-def sector_path(code: str) -> str:
-    return f"{urls.SECTORS}{code.replace('_', '-')}/"
-
-
-def board_path(material_category: str) -> str:
-    return f"{urls.BOARD}{material_category.replace('_', '-')}/"
-
-
 # --- The set of listings, indexed once ------------------------------------------------
 
 
@@ -112,7 +96,7 @@ class Directory:
         self.by_province: dict[str, list[ListingBase]] = defaultdict(list)
         self.by_group: dict[tuple, list[ListingBase]] = defaultdict(list)
         # sort keys fold names: compute each once (matches() compares them O(N²/categories) times)
-        self.sort_keys = {x.id: sort_key(x) for x in self.listings}
+        self.sort_keys = {x.id: name_order(x) for x in self.listings}
         self._matches: dict[str, list[Exchange]] = {}
         for listing in sorted(self.listings, key=lambda x: self.sort_keys[x.id]):
             self.by_kind[listing.kind].append(listing)
@@ -180,9 +164,8 @@ class Directory:
         """(upcoming soonest first, past newest first), by the reference date."""
         upcoming, past = [], []
         for ex in self.by_kind["exhibition"]:
-            end = ex.end_date or dt.date(ex.year, 12, 31)
-            (upcoming if end >= self.on else past).append(ex)
-        start = lambda ex: (ex.start_date or dt.date(ex.year, 1, 1), ex.id)  # noqa: E731
+            (upcoming if ex.is_upcoming(self.on) else past).append(ex)
+        start = lambda ex: (ex.first_day(), ex.id)  # noqa: E731
         return sorted(upcoming, key=start), sorted(past, key=start, reverse=True)
 
 
@@ -208,63 +191,58 @@ def _date(day: dt.date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
 
 
+def _place(province: str) -> tuple[str, str]:
+    return province, urls.province_path(province)
+
+
+def _fact_texts(item) -> list:
+    """What one value of a fact shows: text, or (text, site path or web address) for a link."""
+    if isinstance(item, bool):
+        return ["Có"] if item else []
+    if isinstance(item, dt.date):
+        return [_date(item)]
+    if isinstance(item, Quantity):
+        return [_quantity(item)]
+    if isinstance(item, Address):
+        return [item.street, _place(item.province)]
+    if isinstance(item, Source):
+        return [" — ".join(filter(None, [item.document, item.task and f"nhiệm vụ {item.task}", item.title]))]
+    if isinstance(item, Document):
+        return [(item.title, item.url)]
+    if isinstance(item, Recurrence):
+        return [f"Định kỳ mỗi {vocab.PERIODS.label(item.interval)}" if item.recurring else "Một lần"]
+    if isinstance(item, str) and item.startswith(("https://", "http://")):
+        return [(item, item)]
+    return [str(item)]
+
+
+def _fact_values(value, info) -> list:
+    items = [item for item in (value if isinstance(value, list) else [value]) if item is not None]
+    if (vocabulary := vocabulary_of(info)) is not None:
+        return [(vocabulary.label(code), urls.sector_path(code)) if vocabulary is vocab.SECTORS
+                else vocabulary.label(code) for code in items]
+    if is_province(info):
+        return [_place(name) for name in items]
+    return [text for item in items for text in _fact_texts(item)]
+
+
 def _facts(listing: ListingBase, d: Directory) -> list[tuple[str, list]]:
-    """(label, [text or (text, path-or-url)]) rows for the listing's own fields."""
+    """(label, [text or (text, path-or-url)]) rows: the fields the model marks `Show(fact=True)`,
+    by `order` then declaration. A listing without a place of its own shows its organisation's."""
+    model = type(listing)
+    shown = [(show.order, i, name, info, show) for i, (name, info, show) in enumerate(shown_fields(model))
+             if show.fact]
+    has_place = any(is_province(info) or info.annotation is Address for _, _, _, info, _ in shown)
+    if not has_place and (province := d.province_of(listing)):
+        shown.append((1, len(shown), "", None, None))
     rows: list[tuple[str, list]] = []
-
-    def add(field: str, values: list) -> None:
-        values = [v for v in values if v]
-        if values:
-            rows.append((_title(listing, field), values))
-
-    add("name_en", [listing.name_en])
-    if isinstance(listing, Organisation):
-        add("organisation_type", [vocab.ORGANISATION_TYPES.label(listing.organisation_type)])
-        add("tax_id", [listing.tax_id])
-    if isinstance(listing, (Product, Model, Distributor, Exhibition)):
-        add("sectors", [(vocab.SECTORS.label(s), sector_path(s)) for s in listing.sectors])
-    if isinstance(listing, Product):
-        add("gtin", [listing.gtin])
-        add("environmental_claims", list(listing.environmental_claims))
-        add("website", [(listing.website, listing.website)] if listing.website else [])
-    if isinstance(listing, Recycler):
-        add("waste_streams", [vocab.WASTE_STREAMS.label(w) for w in listing.waste_streams])
-        add("services", [vocab.RECYCLER_SERVICES.label(s) for s in listing.services])
-        add("capacity", [_quantity(listing.capacity)] if listing.capacity else [])
-        area = ["Toàn quốc"] if listing.nationwide else []
-        add("service_area", area + [(p, province_path(p)) for p in listing.service_area])
-    if isinstance(listing, Model):
-        src = listing.programme
-        add("programme", [" — ".join(filter(None, [src.document, src.task and f"nhiệm vụ {src.task}", src.title]))])
-        add("year", [str(listing.year)])
-        add("status", [vocab.MODEL_STATUSES.label(listing.status)])
-        add("results", list(listing.results))
-        add("documents", [(doc.title, doc.url) for doc in listing.documents])
-    if isinstance(listing, Distributor):
-        add("outlets", [str(listing.outlets)] if listing.outlets else [])
-    if isinstance(listing, Exhibition):
-        when = f"{_date(listing.start_date)} – {_date(listing.end_date)}" if listing.start_date else \
-            f"Năm {listing.year} (chưa công bố ngày)"
-        add("start_date", [when])
-        add("venue", [listing.venue])
-        add("region", [vocab.REGIONS.label(listing.region)])
-        add("booths", [str(listing.booths)] if listing.booths else [])
-        add("status", [vocab.EVENT_STATUSES.label(listing.status)])
-        add("website", [(listing.website, listing.website)] if listing.website else [])
-    if isinstance(listing, Exchange):
-        add("material_category", [vocab.MATERIAL_CATEGORIES.label(listing.material_category)])
-        add("material", [listing.material])
-        add("quantity", [_quantity(listing.quantity)])
-        rec = listing.recurrence
-        add("recurrence", [f"Định kỳ mỗi {vocab.PERIODS.label(rec.interval)}" if rec.recurring else "Một lần"])
-        add("delivery", [vocab.DELIVERY_TERMS.label(t) for t in listing.delivery])
-        add("valid_from", [_date(listing.valid_from)])
-        add("valid_until", [_date(listing.valid_until) + ("" if d.active(listing) else " (đã hết hạn)")])
-    if province := d.province_of(listing):
-        street = getattr(getattr(listing, "address", None), "street", None)
-        rows.append(("Địa chỉ" if street else "Tỉnh/thành phố",
-                     [street, (province, province_path(province))] if street else [(province, province_path(province))]))
-    add("date_added", [_date(listing.date_added)])
+    for _, _, name, info, show in sorted(shown, key=lambda row: row[:2]):
+        if info is None:
+            rows.append(("Tỉnh/thành phố", [_place(province)]))
+            continue
+        values = [getattr(listing, show.text)()] if show.text else _fact_values(getattr(listing, name), info)
+        if values := [v for v in values if v]:
+            rows.append((info.title or name, values))
     return rows
 
 
@@ -296,8 +274,7 @@ def _card(listing: ListingBase, d: Directory) -> dict:
         "name": listing.name, "path": urls.listing_path(listing), "kind": vocab.KINDS.label(listing.kind),
         "summary": listing.summary, "province": d.province_of(listing), "sample": listing.sample,
         "certified": until is not None, "certified_until": until.isoformat() if until else "",
-        "org": (d.organisations[listing.organisation].name if getattr(listing, "organisation", None)
-                in d.organisations else None),
+        "org": d.organisations[owner].name if (owner := listing.owner_id()) in d.organisations else None,
     }
 
 
@@ -316,8 +293,10 @@ class Writer:
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
         self.env.globals.update(kinds=vocab.KINDS, sectors=vocab.SECTORS, regions=vocab.REGIONS, urls=urls,
                                 kind_index_path=urls.kind_index_path, listing_path=urls.listing_path,
-                                province_path=province_path, sector_path=sector_path, tel=_tel, fmt_date=_date,
-                                dated_labels=DATED_LABELS)
+                                province_path=urls.province_path, sector_path=urls.sector_path, tel=_tel, fmt_date=_date,
+                                dated_labels=DATED_LABELS,
+                                titles={model.__name__: {name: info.title for name, info in model.model_fields.items()}
+                                        for model in (Certificate, Exchange, Exhibition)})
 
     def page(self, path: str, template: str, title: str, searchable: bool = False, **context) -> None:
         depth = path.count("/")
@@ -366,8 +345,7 @@ def render_docs(listings: Iterable[ListingBase], docs_dir: Path, site_url: str, 
 
 
 def _listing_page(w: Writer, d: Directory, listing: ListingBase, site_url: str) -> None:
-    ref = getattr(listing, "organisation", None) or getattr(listing, "organizer", None)
-    org = d.organisations.get(ref) if ref else None
+    org = d.organisations.get(listing.owner_id() or "")
     context = {
         "listing": listing, "kind_label": vocab.KINDS.label(listing.kind),
         "facts": _facts(listing, d), "certificates": _certificates(listing, d.on),
@@ -424,11 +402,11 @@ def _kind_pages(w: Writer, d: Directory) -> None:
         groups = _grouped(d.by_kind[kind], d, lambda x: [d.province_of(x)], _province_order(), str)
         w.page(urls.kind_index_path(kind), "kind_index.html", vocab.KINDS.label(kind), kind=kind,
                how="Theo tỉnh/thành phố", total=len(d.by_kind[kind]),
-               groups=[_preview(name, cards, province_path(name) + anchor(kind)) for name, cards in groups])
+               groups=[_preview(name, cards, urls.province_path(name) + anchor(kind)) for name, cards in groups])
     products = _grouped(d.by_kind["product"], d, Directory.sectors_of, vocab.SECTORS.codes(), str)
     w.page(urls.kind_index_path("product"), "kind_index.html", vocab.KINDS.label("product"), kind="product",
            how="Theo ngành", total=len(d.by_kind["product"]),
-           groups=[_preview(vocab.SECTORS.label(code), cards, sector_path(code) + anchor("product"))
+           groups=[_preview(vocab.SECTORS.label(code), cards, urls.sector_path(code) + anchor("product"))
                    for code, cards in products])
     # SCP models: a gallery grouped by the programme decision each came from.
     models: dict[str, list[dict]] = defaultdict(list)
@@ -447,17 +425,15 @@ def _kind_pages(w: Writer, d: Directory) -> None:
         active = [x for x in items if d.active(x)]
         expired = sorted((x for x in items if not d.active(x)), key=lambda x: (x.valid_until, x.id), reverse=True)
         w.page(urls.kind_index_path(kind), "exchange_index.html", vocab.KINDS.label(kind), kind=kind,
-               groups=[_preview(vocab.MATERIAL_CATEGORIES.label(code), rows, board_path(code) + anchor(kind))
+               groups=[_preview(vocab.MATERIAL_CATEGORIES.label(code), rows, urls.board_path(code) + anchor(kind))
                        for code, rows in _exchange_groups(active, d)],
                expired=[_card(x, d) for x in expired[:GROUP_PREVIEW]], expired_total=len(expired),
                total=len(items))
 
 
 def _exhibition_row(x: Exhibition, d: Directory) -> dict:
-    when = f"{_date(x.start_date)} – {_date(x.end_date)}" if x.start_date else f"Năm {x.year}"
-    end = x.end_date or dt.date(x.year, 12, 31)
-    return {**_card(x, d), "when": when, "venue": x.venue, "region": vocab.REGIONS.label(x.region),
-            "end_iso": end.isoformat(), "past": end < d.on,
+    return {**_card(x, d), "when": x.when_label(), "venue": x.venue, "region": vocab.REGIONS.label(x.region),
+            "end_iso": x.last_day().isoformat(), "past": not x.is_upcoming(d.on),
             "status": vocab.EVENT_STATUSES.label(x.status) if x.status != "du_kien" else ""}
 
 
@@ -478,8 +454,8 @@ def _sector_pages(w: Writer, d: Directory) -> None:
     rows = []
     for code in vocab.SECTORS.codes():
         items = d.by_sector.get(code, [])
-        rows.append({"label": vocab.SECTORS.label(code), "path": sector_path(code), "count": len(items)})
-        w.page(sector_path(code), "group.html", f"Ngành {vocab.SECTORS.label(code)}",
+        rows.append({"label": vocab.SECTORS.label(code), "path": urls.sector_path(code), "count": len(items)})
+        w.page(urls.sector_path(code), "group.html", f"Ngành {vocab.SECTORS.label(code)}",
                parent=(urls.SECTORS, "Ngành"), groups=_by_kind_cards(items, d), total=len(items))
     w.page(urls.SECTORS, "group_index.html", "Ngành", sections=[("", rows)])
 
@@ -489,8 +465,8 @@ def _province_pages(w: Writer, d: Directory) -> None:
     for name in _province_order():
         items = d.by_province.get(name, [])
         sections[vocab.REGIONS.label(vocab.region_of(name))].append(
-            {"label": name, "path": province_path(name), "count": len(items)})
-        w.page(province_path(name), "group.html", name, parent=(urls.PROVINCES, "Tỉnh, thành phố"),
+            {"label": name, "path": urls.province_path(name), "count": len(items)})
+        w.page(urls.province_path(name), "group.html", name, parent=(urls.PROVINCES, "Tỉnh, thành phố"),
                groups=_by_kind_cards(items, d), total=len(items))
     w.page(urls.PROVINCES, "group_index.html", "Tỉnh, thành phố", sections=list(sections.items()))
 
@@ -506,15 +482,15 @@ def _board_page(w: Writer, d: Directory) -> None:
             continue
         label = vocab.MATERIAL_CATEGORIES.label(code)
         matched = sum(1 for row in sides["demand"] if row["matches"])
-        rows.append({"label": label, "path": board_path(code), "demands": len(sides["demand"]),
+        rows.append({"label": label, "path": urls.board_path(code), "demands": len(sides["demand"]),
                      "offers": len(sides["offer"]), "matched": matched})
-        w.page(board_path(code), "board.html", f"Cung cầu: {label}", demands=sides["demand"],
+        w.page(urls.board_path(code), "board.html", f"Cung cầu: {label}", demands=sides["demand"],
                offers=sides["offer"], on=_date(d.on), parent=(urls.BOARD, "Bảng cung cầu"))
     w.page(urls.BOARD, "board_index.html", "Bảng cung cầu", categories=rows, on=_date(d.on))
 
 
 def _home_page(w: Writer, d: Directory) -> None:
-    newest = sorted(d.listings, key=lambda x: (-x.date_added.toordinal(), sort_key(x)))[:NEWEST_MAX]
+    newest = sorted(d.listings, key=lambda x: (-x.date_added.toordinal(), name_order(x)))[:NEWEST_MAX]
     upcoming, _ = d.exhibitions()
     counts = [(vocab.KINDS.label(k), urls.kind_index_path(k), len(d.by_kind[k])) for k in vocab.KINDS.codes()]
     w.page("", "home.html", "Danh bạ cung cầu sản phẩm thân thiện môi trường", searchable=True,

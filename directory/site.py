@@ -45,13 +45,13 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.plugins import BasePlugin
 
+from . import ROOT, urls
 from .export import write_exports
 from .index import write_search
 from .render import PROGRESS_EVERY, render_docs
 from .status import DATED_LABELS, EXPIRING_DAYS, DateError, reference_date
 from .validate import validate_tree
 
-ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "mkdocs.yml"
 DEFAULT_SITE_URL = "https://scp.gov.vn/"
 MARKER = ".scp-build"
@@ -197,7 +197,7 @@ def build(listings_dir: Path, out_dir: Path, site_url: str = DEFAULT_SITE_URL,
     """Build the site into `out_dir`, replacing it only on success. Returns the page count.
     `on` is the reference date; None means `status.reference_date()` (SOURCE_DATE_EPOCH or today)."""
     started = time.perf_counter()
-    site_url = site_url.rstrip("/") + "/"
+    site_url = urls.site_base(site_url)
     try:
         on = on or reference_date()
     except DateError as err:

@@ -6,6 +6,7 @@ Vietnamese ASCII slugs, so links and search results agree.
 
 from __future__ import annotations
 
+from . import vocab
 from .models import ListingBase
 
 KIND_PATHS = {
@@ -26,9 +27,26 @@ SECTORS = "nganh/"
 PROVINCES = "tinh-thanh/"
 
 
+def site_base(site_url: str) -> str:
+    """The site URL with exactly one trailing slash, so that site_base(url) + a path from here is a URL."""
+    return site_url.rstrip("/") + "/"
+
+
 def listing_path(listing: ListingBase) -> str:
     return f"{KIND_PATHS[listing.kind]}/{listing.id}/"
 
 
 def kind_index_path(kind: str) -> str:
     return f"{KIND_PATHS[kind]}/"
+
+
+def province_path(name: str) -> str:
+    return f"{PROVINCES}{vocab.province_code(name).replace('_', '-')}/"
+
+
+def sector_path(code: str) -> str:
+    return f"{SECTORS}{code.replace('_', '-')}/"
+
+
+def board_path(material_category: str) -> str:
+    return f"{BOARD}{material_category.replace('_', '-')}/"

@@ -22,11 +22,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from . import messages, vocab
+from . import messages, status, vocab
 from .load import LoadedFile, LoadError, load_file
 from .models import MODELS, Certificate, Exchange, ListingBase, Organisation, nested_model
 
-EXPIRY_WARNING_DAYS = 90
 GREEN_LABEL_MAX_DAYS = 36 * 31
 
 
@@ -231,11 +230,11 @@ def _check_across(report: Report, broken_organisations: set[str]) -> None:
 
 def _warn(listing: ListingBase, loaded: LoadedFile, report: Report, today: dt.date) -> None:
     path = str(loaded.path)
-    for field_name in ("certificates", "permits"):
+    for field_name in status.CERT_FIELDS:
         certificates: list[Certificate] = getattr(listing, field_name, None) or []
         for index, cert in enumerate(certificates):
             loc = (field_name, index)
-            if today <= cert.valid_until <= today + dt.timedelta(days=EXPIRY_WARNING_DAYS):
+            if today <= cert.valid_until <= today + dt.timedelta(days=status.EXPIRING_DAYS):
                 report.warnings.append(Problem(path, loaded.line_of(loc + ("valid_until",)), _dotted(loc),
                                                "expires_soon", (("number", cert.number),
                                                                 ("until", cert.valid_until.isoformat()))))

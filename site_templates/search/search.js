@@ -71,15 +71,8 @@
 
   /* ---- Page ---------------------------------------------------------------------- */
 
-  // param in the URL, key in the table, legend
-  var GROUPS = [
-    { param: "loai", key: "k", legend: "Loại tin" },
-    { param: "mien", key: "r", legend: "Miền" },
-    { param: "tinh", key: "p", legend: "Tỉnh, thành phố", sort: true },
-    { param: "nganh", key: "s", legend: "Ngành", sort: true },
-    { param: "chung-nhan", key: "c", legend: "Chương trình chứng nhận" },
-    { param: "trien-lam", key: "e", legend: "Triển lãm (theo ngày cập nhật dữ liệu)" }
-  ];
+  // The filters (param in the URL, key in the table, legend) come with the table: directory/index.py FACETS.
+  var GROUPS = [];
   var VALID_PARAM = "con-hieu-luc";
   var collator = new Intl.Collator("vi");
 
@@ -105,7 +98,6 @@
 
   var state = { q: "", selected: {}, valid: false, shown: PAGE_SIZE };
   var data = null, index = null, counters = {}, validCounter = null, validBox = null, timer = null;
-  GROUPS.forEach(function (g) { state.selected[g.param] = new Set(); });
 
   function readUrl() {
     var params = new URLSearchParams(root.location.search);
@@ -293,6 +285,8 @@
   Promise.all([fetchJson("data-index"), fetchJson("data-table")]).then(function (loaded) {
     index = lunr.Index.load(loaded[0]);
     data = loaded[1];
+    GROUPS = data.facets;
+    readUrl();
     buildFacets();
     if (input.value !== state.q) { state.q = input.value; writeUrl(); }
     input.addEventListener("input", function () {

@@ -9,7 +9,7 @@ the live-preview latency and the growth fit.
   and polls its page over HTTP until the edit shows.
 - `fit` is the least-squares line time = a + b·N with R².
 
-It does not drive a browser (see browser.py) or write the report (run.py).
+It does not drive a browser (see first_result.py) or write the report (run.py).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ validation (listings/s, in process); our build in a fresh child process (bench/c
 wall time, phases recorded by `site.build`, peak memory, output size) interleaved with
 a plain mkdocs-material build of the same pages' text (measure.baseline_corpus);
 the search files' sizes; and, for --search-sizes, the time to the first search
-result in headless chromium, ours vs the theme's built-in search (browser.py).
+result in headless chromium, ours vs the theme's built-in search (first_result.py).
 Once, at --preview-size, the live preview's save-to-page latency (measure.py).
 Then it fits time = a + b·N for both builds, writes the Markdown report and prints
 the ratios. Figures are medians with (min–max); it asserts nothing about speed.
@@ -31,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import browser  # noqa: E402
+import first_result  # noqa: E402
 import measure  # noqa: E402
 from directory import synthetic, urls  # noqa: E402
 from directory.validate import validate_tree  # noqa: E402
@@ -107,7 +107,7 @@ def bench_size(n: int, repeat: int, work: Path, args) -> dict:
     result["builtin_index"] = measure.sizes(base_site / "search" / "search_index.json")
     if args.browser and n in args.search_sizes:
         say(f"{n}: tìm kiếm trong chromium / search in chromium ×{args.search_runs}")
-        result["search"] = browser.first_results(
+        result["search"] = first_result.first_results(
             {"ours": (ours_out, f"{urls.SEARCH.lstrip('/')}?q={result['query']}", OURS_RESULT),
              "builtin": (base_site, f"?q={result['query']}", BUILTIN_RESULT)},
             args.search_runs, args.builtin_timeout)
@@ -370,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
         args.search_runs, args.preview_runs, args.validate_repeat = 3, 2, 2
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     args.search_sizes = {int(s) for s in args.search_sizes.split(",") if s.strip()}
-    if args.browser and not browser.available():
+    if args.browser and not first_result.available():
         say("không có chromium/playwright: bỏ phần trình duyệt / no chromium or playwright: skipping the browser")
         args.browser = False
     started = time.perf_counter()

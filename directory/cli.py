@@ -74,9 +74,7 @@ def main(argv: list[str] | None = None) -> int:
                                "base branch's build.py against it)")
 
     args = parser.parse_args(argv)
-    if args.command in _COMMANDS:
-        return _COMMANDS[args.command](args)
-    return 2
+    return _COMMANDS[args.command](args)
 
 
 def _serve(args) -> int:

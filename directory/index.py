@@ -131,7 +131,13 @@ def _search_texts(listing: ListingBase, value, info, orgs: dict[str, Organisatio
         return [vocabulary.label(code) for code in items]
     if isinstance(value, str) and value in listing.references().values():
         return [orgs[value].name] if value in orgs else []
-    return [scheme_label(item) if isinstance(item, Certificate) else str(item) for item in items if item is not None]
+    texts = []
+    for item in items:
+        if isinstance(item, Certificate):  # "nhãn xanh" finds every green-label scheme, not only its name
+            texts += [scheme_label(item), vocab.LABEL_FAMILIES.label(vocab.SCHEME_FAMILY[item.scheme])]
+        elif item is not None:
+            texts.append(str(item))
+    return texts
 
 
 def _document(ref: str, listing: ListingBase, province: str | None, orgs: dict[str, Organisation]) -> dict:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from directory import index, urls
+from directory import index, urls, vocab
+from directory.status import certificates_of
 from directory.text import fold
 from directory.validate import validate_tree
 
@@ -109,7 +110,7 @@ def test_records_certificates_and_exhibitions(corpus):
     assert by_id["hoi-cho-ket-noi-cung-cau-dong-nai-2022"]["e"] == index.PAST
     assert by_id["trien-lam-tai-che-ha-noi-2099"]["o"] == "Sở Công Thương Hà Nội"
     assert "e" not in valid and "st" not in by_id["cong-ty-phuc-hung"]
-    # the model names no province: it has none (no guess from its owner for region either)
+    # an offer is where it says it is, not where its organisation is
     assert by_id["chao-ban-vai-vun-phuc-hung"]["p"] == "ho_chi_minh"
     for record in table:
         assert record["u"].endswith("/") and record["u"].split("/")[0] in urls.KIND_PATHS.values()
@@ -198,3 +199,14 @@ def test_shipped_listings_are_found_by_their_name_without_diacritics():
         results = index.search(built, fold(record["n"]))
         assert str(ref) in [r for r, _score in results[:3]], record["n"]
 
+
+
+def test_a_label_family_finds_every_scheme_of_it():
+    """"nhãn xanh" finds a bag certified only by the EU Ecolabel, a scheme of the green-label family
+    whose own name says nothing of "nhãn xanh"."""
+    listings = validate_tree(ROOT / "tests" / "fixtures" / "valid").listings
+    bag = next(x for x in listings if x.id == "tui-giay-mau")
+    assert [c.scheme for c in certificates_of(bag)] == ["eu_ecolabel"]
+    assert vocab.SCHEME_FAMILY["eu_ecolabel"] == "nhan_xanh"
+    docs, table = index.records(listings, ON)
+    assert "tui-giay-mau" in ids(table, index.search(index.build_index(docs), "nhan xanh"))

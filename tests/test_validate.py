@@ -197,7 +197,7 @@ def test_all_errors_of_all_files_in_one_run(tree):
         ("product/tui-giay-mau.yaml:6", "not_in_list"),
     ]
     assert not report.ok
-    # The listing that failed its model is not checked across listings (its id is not compared).
+    # A listing that fails its model is checked no further: its id is not compared with its file name.
 
 
 def test_only_reports_the_named_files(tree):

@@ -1,8 +1,13 @@
 # Everything a fresh clone needs. `make site` and `make test` are the README's quick start.
+# `make site` and `make serve` install only what the site needs; `make test` and `make bench`
+# add the test tools (pytest, Playwright, jsonschema) and Debian's chromium. Each step says
+# what it does: the first `make site` spends a minute or two in pip.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
+# The runtime stamp keeps the name the GitHub workflows make (`make .venv/.installed`).
+RUNTIME_STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 # `npm ci` writes this file; it stands for an installed node_modules/ (lunr.js 2.3.9).
 NODE_STAMP := node_modules/.package-lock.json
 CHROMIUM := /usr/bin/chromium
@@ -10,33 +15,43 @@ CHROMIUM := /usr/bin/chromium
 .PHONY: site test serve bench validate clean node_modules browser
 
 # `make site SITE_ARGS="--date 2026-12-01"` judges statuses on another day (default: today in Vietnam).
-site: $(STAMP) $(NODE_STAMP)
+site: $(RUNTIME_STAMP) $(NODE_STAMP)
 	$(PY) build.py build $(SITE_ARGS)
 
-test: $(STAMP) $(NODE_STAMP) browser
+test: $(TEST_STAMP) $(NODE_STAMP) browser
 	$(PY) -m pytest
 
-serve: $(STAMP) $(NODE_STAMP)
+serve: $(RUNTIME_STAMP) $(NODE_STAMP)
 	$(PY) build.py serve
 
 # Benchmarks at 1k-10k synthetic listings vs plain mkdocs-material (~15 min on 2 cores);
 # writes docs/performance.md. `make bench BENCH_ARGS=--quick` for a short run.
-bench: $(STAMP) $(NODE_STAMP) browser
+bench: $(TEST_STAMP) $(NODE_STAMP) browser
 	$(PY) bench/run.py $(BENCH_ARGS)
 
-validate: $(STAMP)
+validate: $(RUNTIME_STAMP)
 	$(PY) build.py validate
 
-$(STAMP): pyproject.toml
+# The site's own dependencies (pyproject.toml `dependencies`), in $(VENV)/.
+$(RUNTIME_STAMP): pyproject.toml
+	@echo "==> môi trường Python $(VENV)/ / Python environment $(VENV)/"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	@echo "==> cài các gói để dựng trang, 1-2 phút lần đầu / installing what the site needs, 1-2 minutes the first time"
+	$(PY) -m pip install --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --disable-pip-version-check -e .
+	touch $@
+
+# Then the `test` extra only: after `make site`, `make test` installs just this.
+$(TEST_STAMP): $(RUNTIME_STAMP) pyproject.toml
+	@echo "==> cài công cụ kiểm thử (pytest, Playwright, jsonschema) / installing the test tools"
+	$(PY) -m pip install --disable-pip-version-check -e '.[test]'
 	touch $@
 
 # lunr.js for the search page, exactly as pinned in package-lock.json.
 node_modules: $(NODE_STAMP)
 
 $(NODE_STAMP): package.json package-lock.json
+	@echo "==> cài lunr.js (npm ci) / installing lunr.js"
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 

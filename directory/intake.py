@@ -45,6 +45,7 @@ from .load import LoadError, load_file
 from .models import (
     GitHubLogin, ListingBase, Organisation, is_province, metadata_of, nested_model, shown_fields, vocabulary_of,
 )
+from .schema import SCHEMA_LINE
 from .text import nfc, slugify
 
 NO_RESPONSE = "_No response_"
@@ -351,7 +352,7 @@ def to_yaml(data: dict) -> str:
     data = dict(data)
     details = data.pop("_details", "")
     unverified = data.pop("_unverified", [])
-    text = "# yaml-language-server: $schema=../../schema/listing.schema.json\n"
+    text = SCHEMA_LINE + "\n"
     if unverified:
         text += f"# {UNVERIFIED_VI} / {UNVERIFIED_EN}: {', '.join(unverified)}\n"
         text += ("#   (chỉ thêm vào maintainers khi chính họ xác nhận / add them to maintainers only once "

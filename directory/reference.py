@@ -15,22 +15,11 @@ import yaml
 
 from . import vocab
 from .models import MODELS
+from .schema import PROVINCE, SCHEMA_LINE, VOCABULARIES, vocabulary_of
 from .text import slugify
 
-SCHEMA_LINE = "# yaml-language-server: $schema=../../schema/listing.schema.json"
 
-
-def vocabularies() -> dict[tuple, tuple[str, vocab.Vocabulary | None]]:
-    found: dict[tuple, tuple[str, vocab.Vocabulary | None]] = {}
-    for v in (vocab.SECTORS, vocab.SCHEMES, vocab.WASTE_STREAMS, vocab.MATERIAL_CATEGORIES,
-              vocab.RECYCLER_SERVICES, vocab.UNITS, vocab.PERIODS, vocab.DELIVERY_TERMS, vocab.MODEL_STATUSES,
-              vocab.EVENT_STATUSES, vocab.REGIONS, vocab.ORGANISATION_TYPES, vocab.KINDS):
-        found[tuple(v.codes())] = (v.name, v)
-    found[tuple(vocab.PROVINCES.values())] = ("province", None)
-    return found
-
-
-def field_rows(schema: dict, defs: dict, prefix: str, vocabs: dict) -> list[dict]:
+def field_rows(schema: dict, defs: dict, prefix: str) -> list[dict]:
     rows = []
     required = set(schema.get("required", []))
     for name, prop in schema.get("properties", {}).items():
@@ -42,12 +31,11 @@ def field_rows(schema: dict, defs: dict, prefix: str, vocabs: dict) -> list[dict
         if inner.get("type") == "array":
             is_list, inner = True, inner.get("items", {})
         ref = inner.get("$ref", "").rsplit("/", 1)[-1]
-        allowed, list_name = [], ""
-        if "enum" in inner:
-            list_name, v = vocabs.get(tuple(inner["enum"]), ("", None))
-            allowed = [(t.code, t.vi) for t in v] if v else [(c, "") for c in inner["enum"]]
-            if list_name == "province":
-                allowed = []
+        allowed, list_name = [], vocabulary_of(prop) or ""
+        if list_name in VOCABULARIES:  # the schema names the closed list: no guessing from its codes
+            allowed = [(t.code, t.vi) for t in VOCABULARIES[list_name]]
+        elif "enum" in inner and list_name != PROVINCE:
+            allowed = [(c, "") for c in inner["enum"]]
         elif "const" in inner:
             allowed = [(inner["const"], "")]
         type_label = {"string": "chữ", "integer": "số nguyên", "number": "số", "boolean": "true/false",
@@ -57,10 +45,10 @@ def field_rows(schema: dict, defs: dict, prefix: str, vocabs: dict) -> list[dict
         rows.append({
             "path": path, "title": prop.get("title", ""), "description": prop.get("description", ""),
             "required": name in required, "type": ("danh sách " if is_list else "") + type_label,
-            "allowed": allowed, "provinces": list_name == "province",
+            "allowed": allowed, "provinces": list_name == PROVINCE,
         })
         if ref and ref in defs:
-            rows.extend(field_rows(defs[ref], defs, f"{path}[]." if is_list else f"{path}.", vocabs))
+            rows.extend(field_rows(defs[ref], defs, f"{path}[]." if is_list else f"{path}."))
     return rows
 
 

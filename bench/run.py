@@ -8,7 +8,12 @@ validation (listings/s, in process); our build in a fresh child process (bench/c
 wall time, phases recorded by `site.build`, peak memory, output size) interleaved with
 a plain mkdocs-material build of the same pages' text (measure.baseline_corpus);
 the search files' sizes; and, for --search-sizes, the time to the first search
-result in headless chromium, ours vs the theme's built-in search (first_result.py).
+result in headless chromium, ours vs the theme's built-in search (first_result.py), then
+ours vs the download-everything layout vs Pagefind: bytes per query, first result on
+loopback and on emulated slow 4G, time per keystroke (search_scale.py); once, the search
+quality per query class, ours vs MiniSearch vs Pagefind (search_quality.py).
+`--search-only` measures just that at --search-sizes and replaces only the search section
+of an existing report.
 Once, at --preview-size, the live preview's save-to-page latency (measure.py).
 Then it fits time = a + b·N for both builds, writes the Markdown report and prints
 the ratios. Figures are medians with (min–max); it asserts nothing about speed.
@@ -33,6 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import first_result  # noqa: E402
 import measure  # noqa: E402
+import search_quality  # noqa: E402
+import search_scale  # noqa: E402
 from directory import synthetic, urls  # noqa: E402
 from directory.validate import validate_tree  # noqa: E402
 
@@ -103,7 +110,9 @@ def bench_size(n: int, repeat: int, work: Path, args) -> dict:
         size, files = measure.tree_size(base_site)
         result["baseline"].append({"wall": wall, "rss": rss, "bytes": size, "files": files})
     search = ours_out / urls.SEARCH.strip("/")
-    result["index"] = {name: measure.sizes(search / name) for name in ("chi-muc.json", "danh-sach.json")}
+    files = sorted(p for p in search.rglob("*.json"))
+    sizes = [measure.sizes(p) for p in files]
+    result["index"] = {"raw": sum(r for r, _g in sizes), "gzip": sum(g for _r, g in sizes), "files": len(files)}
     result["builtin_index"] = measure.sizes(base_site / "search" / "search_index.json")
     if args.browser and n in args.search_sizes:
         say(f"{n}: tìm kiếm trong chromium / search in chromium ×{args.search_runs}")
@@ -111,6 +120,8 @@ def bench_size(n: int, repeat: int, work: Path, args) -> dict:
             {"ours": (ours_out, f"{urls.SEARCH.lstrip('/')}?q={result['query']}", OURS_RESULT),
              "builtin": (base_site, f"?q={result['query']}", BUILTIN_RESULT)},
             args.search_runs, args.builtin_timeout)
+        on = dt.date.fromisoformat(json.loads((search / "chi-muc.json").read_text(encoding="utf-8"))["on"])
+        result["scale"] = search_scale.measure_search(n, data, result["query"], listings, ours_out, base, args, on)
     if not args.keep:
         shutil.rmtree(base, ignore_errors=True)
     return result
@@ -279,17 +290,28 @@ def report(results: list[dict], summary: dict, preview: dict | None, args, elaps
     else:
         out += ["Không đo (--no-preview) / not measured.", ""]
 
-    out += ["## Tìm kiếm / Search", "",
-            "Kích thước gửi qua mạng, gzip mức 6 / sizes as sent, gzip level 6. `chi-muc.json` = chỉ mục lunr "
-            "/ lunr index; `danh-sach.json` = bảng kết quả / result table (both are fetched).", "",
-            "| N | chỉ mục / index raw (KB) | gzip (KB) | bảng / table raw (KB) | gzip (KB) | "
-            "tổng gzip B/tin / total gzip B per listing | built-in search_index.json raw / gzip (KB) |",
-            "|---:|---:|---:|---:|---:|---:|---:|"]
+    out += search_section(results, args)
+    return "\n".join(out)
+
+
+SEARCH_HEADING = "## Tìm kiếm / Search"
+
+
+def search_section(results: list[dict], args) -> list[str]:
+    """The report's search section (also rewritten alone by --search-only)."""
+    out = [SEARCH_HEADING, "",
+           "Dữ liệu tìm kiếm trên máy chủ, gzip mức 6: bản kê `chi-muc.json`, bảng bộ lọc `danh-sach.json` và mọi "
+           "mảnh `chi-muc/` (một truy vấn chỉ tải vài mảnh: bảng byte mỗi truy vấn bên dưới). / The search data on "
+           "the server, gzip level 6: manifest, facet table and every shard (a query fetches a few: see bytes per "
+           "query below).", "",
+           "| N | dữ liệu / data raw (KB) | gzip (KB) | tệp / files | gzip B/tin / per listing | "
+           "built-in search_index.json raw / gzip (KB) |",
+           "|---:|---:|---:|---:|---:|---:|"]
     for r in results:
-        (ir, ig), (tr, tg) = r["index"]["chi-muc.json"], r["index"]["danh-sach.json"]
+        idx = r["index"]
         br, bg = r["builtin_index"]
-        out.append(f"| {r['n']} | {ir / 1000:.0f} | {ig / 1000:.0f} | {tr / 1000:.0f} | {tg / 1000:.0f} | "
-                   f"{(ig + tg) / r['n']:.0f} | {br / 1000:.0f} / {bg / 1000:.0f} |")
+        out.append(f"| {r['n']} | {idx['raw'] / 1000:.0f} | {idx['gzip'] / 1000:.0f} | {idx['files']} | "
+                   f"{idx['gzip'] / r['n']:.0f} | {br / 1000:.0f} / {bg / 1000:.0f} |")
     out += ["", "### Thời gian đến kết quả đầu tiên / Time to first result", "",
             f"Chromium headless (/usr/bin/chromium), ngữ cảnh mới mỗi lần (bộ nhớ đệm trống) / fresh context "
             f"each run (cold cache), từ điều hướng đến phần tử kết quả đầu tiên / from navigation to the first "
@@ -308,7 +330,16 @@ def report(results: list[dict], summary: dict, preview: dict | None, args, elaps
     else:
         out.append("Không đo (--no-browser hoặc thiếu chromium) / not measured (--no-browser or no chromium).")
     out.append("")
-    return "\n".join(out)
+    out += search_scale.report(results, getattr(args, "quality_result", None))
+    return out
+
+
+def replace_search_section(text: str, section: list[str]) -> str:
+    """`text` with its search section (from its heading to the next "## " or the end) replaced."""
+    start = text.index(SEARCH_HEADING)
+    end = text.find("\n## ", start + len(SEARCH_HEADING))
+    rest = text[end + 1:] if end >= 0 else ""
+    return text[:start] + "\n".join(section).rstrip("\n") + "\n" + ("\n" + rest if rest else "")
 
 
 def _cpu_name() -> str:
@@ -337,8 +368,10 @@ def print_ratios(results: list[dict], summary: dict, preview: dict | None, timeo
             if om is not None:
                 line += (f"; first result {om:.0f} ms / {bm:.0f} ms = {om / bm:.2f}×" if bm is not None else
                          f"; first result {om:.0f} ms / > {timeout:.0f} s")
-        (ig, tg) = r["index"]["chi-muc.json"][1], r["index"]["danh-sach.json"][1]
-        line += f"; search files {(ig + tg) / r['n']:.0f} B/listing gzipped"
+        line += f"; search data {r['index']['gzip'] / r['n']:.0f} B/listing gzipped on the server"
+        if "scale" in r:
+            per_query = sorted(d for d, _c in r["scale"]["bytes"]["ours"])
+            line += f", {per_query[len(per_query) // 2] / 1000:.1f} KB per query (median)"
         print(line)
     if summary["fits"]:
         (_, bo, r2o), (_, bb, r2b) = summary["fits"]["ours"], summary["fits"]["base"]
@@ -356,6 +389,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--validate-repeat", type=int, default=None, help="mặc định / default 3, 2 above 4k")
     parser.add_argument("--search-sizes", default="1000,10000")
     parser.add_argument("--search-runs", type=int, default=5)
+    parser.add_argument("--slow-runs", type=int, default=3, help="lần trên 4G chậm / runs on slow 4G")
+    parser.add_argument("--no-pagefind", dest="pagefind", action="store_false")
+    parser.add_argument("--no-quality", dest="quality", action="store_false")
+    parser.add_argument("--search-only", action="store_true",
+                        help="chỉ đo tìm kiếm ở --search-sizes, thay mục tìm kiếm của --out / only the search "
+                             "section, at --search-sizes, replaced in --out")
     parser.add_argument("--builtin-timeout", type=float, default=60.0, help="giây / seconds")
     parser.add_argument("--preview-size", type=int, default=1000)
     parser.add_argument("--preview-runs", type=int, default=3)
@@ -370,6 +409,9 @@ def main(argv: list[str] | None = None) -> int:
         args.search_runs, args.preview_runs, args.validate_repeat = 3, 2, 2
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     args.search_sizes = {int(s) for s in args.search_sizes.split(",") if s.strip()}
+    args.say = say
+    if args.search_only:
+        sizes, args.repeat, args.validate_repeat, args.preview = sorted(args.search_sizes), 1, 1, False
     if args.browser and not first_result.available():
         say("không có chromium/playwright: bỏ phần trình duyệt / no chromium or playwright: skipping the browser")
         args.browser = False
@@ -379,13 +421,20 @@ def main(argv: list[str] | None = None) -> int:
     try:
         results = [bench_size(n, args.repeat or auto_repeat(n), work, args) for n in sizes]
         preview = bench_preview(args.preview_size, args.preview_runs, work) if args.preview else None
+        if args.quality:
+            say("chất lượng tìm kiếm / search quality")
+            args.quality_result = search_quality.run(pagefind=args.pagefind and args.browser, work=work)
     finally:
         if not args.keep and args.work is None:
             shutil.rmtree(work, ignore_errors=True)
     summary = summarise(results)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(report(results, summary, preview, args, time.perf_counter() - started) + "\n",
-                        encoding="utf-8")
+    if args.search_only and args.out.is_file():
+        args.out.write_text(replace_search_section(args.out.read_text(encoding="utf-8"), search_section(results, args)),
+                            encoding="utf-8")
+    else:
+        args.out.write_text(report(results, summary, preview, args, time.perf_counter() - started) + "\n",
+                            encoding="utf-8")
     print_ratios(results, summary, preview, args.builtin_timeout)
     print(f"đã ghi / wrote {args.out} ({(time.perf_counter() - started) / 60:.1f} min)")
     return 0

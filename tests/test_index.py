@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
+import sys
 import re
 import unicodedata
 from pathlib import Path
@@ -46,7 +48,7 @@ def test_tokens_fold_and_split():
 
 def test_query_terms_prefix_only_on_an_unfinished_last_word():
     assert index.query_terms("tai che pi") == [("tai", False), ("che", False), ("pi", True)]
-    assert index.query_terms("tai che p") == [("tai", False), ("che", False), ("p", False)]  # too short
+    assert index.query_terms("tai che p") == [("tai", False), ("che", False), ("p", True)]
     assert index.query_terms("tai che ") == [("tai", False), ("che", False)]
     assert index.query_terms("tai che,") == [("tai", False), ("che", False)]
     assert index.query_terms("") == []
@@ -71,10 +73,12 @@ def test_queries_find_the_listing_first(corpus, query, expected):
 
 @pytest.mark.parametrize("query", ["tái chế pin", "siêu thị xanh", "Đồng Nai", "triển lãm hà nội", "nhựa"])
 def test_with_without_and_decomposed_diacritics_are_identical(corpus, query):
+    """Decomposed or upper case: the same answer. Without diacritics: the same listings (typed
+    with diacritics, the words as typed also count: see the homograph queries)."""
     _docs, _table, built = corpus
     expected = index.search(built, query)
     assert expected
-    assert index.search(built, fold(query)) == expected
+    assert {r for r, _ in index.search(built, fold(query))} == {r for r, _ in expected}
     assert index.search(built, unicodedata.normalize("NFD", query)) == expected
     assert index.search(built, query.upper()) == expected
 
@@ -85,16 +89,31 @@ def test_name_ranks_above_other_fields(corpus):
     assert "cong-ty-phuc-hung" in find(corpus, "phuc hung")
 
 
-def test_every_word_is_required(corpus):
-    assert find(corpus, "pin dong nai") == []
-    assert find(corpus, "xyzzy") == []
-    assert set(find(corpus, "dong nai")) >= {"cua-hang-dong-thuan", "hop-tac-xa-dong-thuan"}
+def test_every_word_is_required_before_the_most_words(corpus):
+    _docs, table, built = corpus
+    strict = index.query(built, "dong nai")
+    assert not strict.fallback and set(ids(table, strict.results)) >= {"cua-hang-dong-thuan", "hop-tac-xa-dong-thuan"}
+    loose = index.query(built, "pin dong nai")      # no listing has all three words
+    assert loose.fallback and loose.notes[-1] == index.MESSAGES["most"]
+    assert ids(table, loose.results)[0] == "thu-gom-pin-lithium-phuc-hung"
+    nothing = index.query(built, "xyzzy")
+    assert nothing.results == [] and nothing.suggestions     # no dead end
 
 
 def test_prefix_on_the_last_word_only(corpus):
+    _docs, _table, built = corpus
     assert find(corpus, "sieu th")[:1] == ["sieu-thi-xanh-phuc-hung"]
-    assert find(corpus, "sieu th ") == []       # "th" finished: no word "th"
-    assert find(corpus, "si thi") == []         # only the last word is a prefix
+    assert index.query(built, "sieu th ").fallback          # "th" finished: no word "th"
+    assert index.query(built, "si thi").fallback            # only the last word is a prefix
+    assert find(corpus, "si")[:1] == ["sieu-thi-xanh-phuc-hung"]
+
+
+def test_one_letter_filters_the_results_of_the_other_words(corpus):
+    _docs, _table, built = corpus
+    assert find(corpus, "nhua p") == ["can-mua-nhua-pet-dong-thuan"]
+    assert find(corpus, "pin l") == ["thu-gom-pin-lithium-phuc-hung"]
+    assert index.query(built, "pin z").fallback           # no word of that listing starts with z
+    assert index.query(built, "x").results == []          # alone, one letter is a word, not a prefix
 
 
 def test_records_certificates_and_exhibitions(corpus):
@@ -135,8 +154,13 @@ def test_index_is_lean(corpus):
     assert '"position"' not in text and "stemmer" not in text and "stopWordFilter" not in text
     assert all(vector for _ref, vector in data["fieldVectors"])
     assert data["fields"] == [name for name, _boost in index.FIELDS]
-    # every term is folded ASCII
-    assert all(re.fullmatch(r"[a-z0-9]+", term) for term, _posting in data["invertedIndex"])
+    # every term of the folded fields is ASCII; "exact" holds lower-case words with diacritics
+    for term, posting in data["invertedIndex"]:
+        folded = any(posting[f] for f in index.FOLDED)
+        assert re.fullmatch(r"[a-z0-9]+", term) if folded else (term == unicodedata.normalize("NFC", term).lower()
+                                                               and not term.isascii()), term
+    # terms are numbered in sorted order, so that each shard numbers its own
+    assert [posting["_index"] for _term, posting in data["invertedIndex"]] == list(range(len(data["invertedIndex"])))
 
 
 def test_combining_class_matches_unicodedata():
@@ -153,18 +177,72 @@ def test_write_search_files(tmp_path):
     index.write_search(listings, tmp_path, ON)
     out = tmp_path / "tim-kiem"
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["index.md", index.INDEX_FILE, index.TABLE_FILE, index.SCRIPT_FILE, index.STYLE_FILE, index.LUNR_FILE])
+        ["index.md", index.INDEX_FILE, index.SHARD_DIR, index.TABLE_FILE, index.CORE_FILE, index.SCRIPT_FILE,
+         index.STYLE_FILE, index.LUNR_FILE])
+    manifest = json.loads((out / index.INDEX_FILE).read_text(encoding="utf-8"))
+    assert manifest["on"] == "2025-10-01" and manifest["n"] == len(listings)
+    assert manifest["labels"]["k"]["distributor"] == "Cơ sở phân phối bền vững"
+    assert list(manifest["labels"]["p"]) == sorted(manifest["labels"]["p"], key=list(manifest["labels"]["p"]).index)
+    assert manifest["facets"] == index.FACETS and manifest["messages"] == index.MESSAGES
     table = json.loads((out / index.TABLE_FILE).read_text(encoding="utf-8"))
-    assert table["on"] == "2025-10-01" and len(table["items"]) == len(listings)
-    assert table["labels"]["k"]["distributor"] == "Cơ sở phân phối bền vững"
-    assert list(table["labels"]["p"]) == sorted(table["labels"]["p"], key=list(table["labels"]["p"]).index)
-    lunr = json.loads((out / index.INDEX_FILE).read_text(encoding="utf-8"))
-    assert len({ref.split("/")[1] for ref, _v in lunr["fieldVectors"]}) == len(listings)
+    assert table["build"] == manifest["build"] and len(table["columns"]["k"]) == len(listings)
+    shards = sorted(p.name for p in (out / index.SHARD_DIR).iterdir())
+    assert "tu.json" in shards and "t0.json" in shards and "d0.json" in shards and "p-t.json" in shards
     assert (out / index.LUNR_FILE).read_bytes() == index.LUNR_JS.read_bytes()
     assert b"2.3.9" in (out / index.LUNR_FILE).read_bytes()[:200]
-    script = (out / index.SCRIPT_FILE).read_text(encoding="utf-8")
-    assert "__COMBINING_MARKS__" not in script
-    assert not re.search(r"\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|eval\(", script)
+    core = (out / index.CORE_FILE).read_text(encoding="utf-8")
+    assert "__COMBINING_MARKS__" not in core and "root.SCPSearch = create(" in core
+    for name in (index.CORE_FILE, index.SCRIPT_FILE):
+        script = (out / name).read_text(encoding="utf-8")
+        assert not re.search(r"\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|eval\(", script), name
+
+
+def _unshard(out: Path) -> dict:
+    """The lunr index as it was, rebuilt from the term shards (what core.js rebuilds in part)."""
+    manifest = json.loads((out / index.INDEX_FILE).read_text(encoding="utf-8"))
+    inverted, vectors = [], {}
+    for i, start in enumerate(manifest["terms"]["start"]):
+        shard = json.loads((out / index.SHARD_DIR / f"t{i}.json").read_text(encoding="utf-8"))["t"]
+        assert shard[0][0] == manifest["terms"]["first"][i]
+        for k, entry in enumerate(shard):
+            posting = {"_index": start + k, **{f: {} for f in manifest["fields"]}}
+            j = 1
+            while j < len(entry):
+                field, n = manifest["fields"][entry[j]], entry[j + 1]
+                ref = 0
+                for delta, weight in zip(entry[j + 2:j + 2 + n], entry[j + 2 + n:j + 2 + 2 * n]):
+                    ref += delta
+                    posting[field][str(ref)] = {}
+                    vectors.setdefault(f"{field}/{ref}", []).append((start + k, weight / 1000))
+                j += 2 + 2 * n
+            inverted.append([entry[0], posting])
+    return {"invertedIndex": inverted,
+            "fieldVectors": {ref: [x for pair in sorted(pairs) for x in pair] for ref, pairs in vectors.items()}}
+
+
+def test_shards_hold_the_whole_index(tmp_path):
+    """Every term, posting and field-vector weight of the unsharded index is in the shards, and
+    the record shards, prefix sets and dictionary say what the index says."""
+    listings = validate_tree(ROOT / "tests" / "fixtures" / "search_quality" / "listings").listings
+    docs, table = index.records(listings, ON)
+    built = index.build_index(docs)
+    out = tmp_path / "tim-kiem"
+    out.mkdir()
+    manifest = index.write_index(built, table, out, ON, shard_bytes=2000, record_shard=7)
+    assert len(manifest["terms"]["first"]) > 5 and manifest["records"]["count"] == -(-len(table) // 7)
+    data = index.serialise(built)
+    rebuilt = _unshard(out)
+    assert json.loads(json.dumps(rebuilt["invertedIndex"])) == json.loads(json.dumps(data["invertedIndex"]))
+    assert rebuilt["fieldVectors"] == {ref: vector for ref, vector in data["fieldVectors"]}
+    records = [r for i in range(manifest["records"]["count"])
+               for r in json.loads((out / index.SHARD_DIR / f"d{i}.json").read_text(encoding="utf-8"))]
+    assert records == table
+    know = index.Knowledge(built)
+    for prefix in manifest["docsets"]:
+        ds = json.loads((out / index.SHARD_DIR / f"p-{prefix}.json").read_text(encoding="utf-8"))
+        assert (list(itertools.accumulate(ds["n"])), list(itertools.accumulate(ds["o"]))) == know.docset(prefix)
+    words = json.loads((out / index.SHARD_DIR / "tu.json").read_text(encoding="utf-8"))
+    assert words["w"].split() == know.dictionary and not set(words["w"].split()) & set(index.synthetic_tokens())
 
 
 def test_page_markdown_is_csp_friendly():
@@ -173,19 +251,25 @@ def test_page_markdown_is_csp_friendly():
     assert "search:\n  exclude: true" in front and "  - navigation\n  - toc" in front
     assert "01/10/2025" in page and "{{" not in page
     scripts = re.findall(r"<script([^>]*)>(.*?)</script>", page, re.S)
-    assert [attrs for attrs, _ in scripts] == [f' src="{index.LUNR_FILE}"', f' src="{index.SCRIPT_FILE}"']
+    assert [attrs for attrs, _ in scripts] == [f' src="{index.LUNR_FILE}"', f' src="{index.CORE_FILE}"',
+                                               f' src="{index.SCRIPT_FILE}"']
     assert all(body == "" for _attrs, body in scripts)
     assert not re.search(r"\son[a-z]+=", page) and "style=" not in page
     assert not re.search(r"(src|href)=\"(https?:)?//", page)
-    for needed in ('<label class="tk-label" for="tk-q">', 'id="tk-q"', 'aria-live="polite"', 'role="status"'):
+    for needed in ('<label class="tk-label" for="tk-q">', 'id="tk-q"', 'aria-live="polite"', 'role="status"',
+                   'id="tk-notes"', 'id="tk-suggest"'):
         assert needed in page
 
 
-def test_lunr_is_pinned():
+def test_npm_packages_are_pinned():
+    """lunr for the site; MiniSearch and Pagefind's binary only for `make bench` (pinned too)."""
     package = json.loads((ROOT / "package.json").read_text())
     lock = json.loads((ROOT / "package-lock.json").read_text())
     assert package["dependencies"] == {"lunr": "2.3.9"}
-    assert lock["packages"]["node_modules/lunr"]["version"] == "2.3.9"
+    assert package["devDependencies"]["minisearch"] == "7.2.0"
+    assert package["optionalDependencies"] == {"@pagefind/linux-x64": "1.6.0"}
+    for name, version in [("lunr", "2.3.9"), ("minisearch", "7.2.0"), ("@pagefind/linux-x64", "1.6.0")]:
+        assert lock["packages"][f"node_modules/{name}"]["version"] == version
     assert json.loads((ROOT / "node_modules/lunr/package.json").read_text())["version"] == "2.3.9"
 
 
@@ -210,3 +294,66 @@ def test_a_label_family_finds_every_scheme_of_it():
     assert vocab.SCHEME_FAMILY["eu_ecolabel"] == "nhan_xanh"
     docs, table = index.records(listings, ON)
     assert "tui-giay-mau" in ids(table, index.search(index.build_index(docs), "nhan xanh"))
+
+
+# --- The quality query set (tests/fixtures/search_quality): every expectation holds ----------
+
+sys.path.insert(0, str(ROOT / "bench"))
+import search_quality  # noqa: E402
+
+QUALITY_DATE, QUALITY = search_quality.load_queries()
+
+
+@pytest.fixture(scope="module")
+def quality():
+    listings = search_quality.load_listings()
+    _docs, table, know = search_quality.our_corpus(listings, QUALITY_DATE)
+    return search_quality.Judge(listings, QUALITY_DATE), table, know
+
+
+def test_quality_set_is_big_enough():
+    assert len(QUALITY) >= 80 and len(search_quality.load_listings()) >= 40
+    assert {q["class"] for q in QUALITY} == set(search_quality.CLASSES)
+    assert len({q["q"] for q in QUALITY}) == len(QUALITY)
+
+
+@pytest.mark.parametrize("query", QUALITY, ids=[q["q"] for q in QUALITY])
+def test_quality_query(quality, query):
+    """Every relevant listing (or ten of them) in the top 10, a best one first; never a dead end."""
+    judge, table, know = quality
+    answer = index.query(know, query["q"])
+    assert answer.results or answer.suggestions, "dead end"
+    if query.get("follow"):
+        assert answer.suggestions
+        answer = index.query(know, answer.suggestions[0])
+    if query["relevant"] is None:
+        return
+    ranked = [table[int(ref)]["u"].split("/")[1] for ref, _score in answer.results]
+    relevant, best = judge.relevant(query), judge.best(query)
+    assert relevant, "the rule picks no listing"
+    recall, _rr = search_quality.metrics(ranked, relevant)
+    assert recall == 1.0, (sorted(relevant - set(ranked[:10])), ranked[:10])
+    assert ranked[0] in best, ranked[:10]
+
+
+def test_quality_notes_say_what_was_understood(quality):
+    _judge, _table, know = quality
+    assert index.query(know, "nhuaw pet").notes[0] == "Không thấy “nhuaw” trong danh bạ; đang tìm “nhua”."
+    assert index.query(know, "binh thuan").notes == [
+        "Bình Thuận đã nhập vào Lâm Đồng từ 1/7/2025; kết quả gồm cả tin ở Lâm Đồng."]
+    assert index.query(know, "nhua hcm").notes == ["Hiểu “hcm” là Thành phố Hồ Chí Minh."]
+    dn = index.query(know, "dn")
+    assert dn.suggestions[:2] == ["da nang", "dong nai"] and "Đà Nẵng" in dn.notes[0]
+    sentence = index.query(know, "noi nao thu mua lop xe cu o binh duong")
+    assert any(note.startswith("Không có tin khớp mọi từ; đã bỏ qua các từ phụ") for note in sentence.notes)
+    most = index.query(know, "pin lithium da nang")
+    assert most.fallback and most.notes[-1] == "Không có tin khớp mọi từ; đang hiện tin khớp nhiều từ nhất."
+
+
+def test_telex_and_edits():
+    assert index.telex("taif") == ["tai"] and index.telex("nhuaw") == ["nhua"]
+    assert "duoc" in index.telex("dduowcj") and "viet" in index.telex("vieejt")
+    assert "che" in index.telex("chee") and "mun" in index.telex("mufn")
+    assert index.telex("pin") == []
+    assert "lithium" in index.edits1("lihtium") and "pin" in index.edits1("pinn")
+    assert index._osa("lihtium", "lithium") == 1 and index._osa("abc", "abcdef") == 3

@@ -1,83 +1,24 @@
 /*
- * Trang tìm kiếm của danh bạ / The directory's search page.
+ * Trang tìm kiếm của danh bạ / The directory's search page (tim-kiem.js).
  *
- * Loads the index prebuilt by directory/index.py (lunr.js 2.3.9, never rebuilt here)
- * and the compact listing table, then searches as the user types. The folding
- * pipeline function "vnFold" must stay identical to directory/index.py::vn_fold
- * (tests/test_search_parity.py checks it): fold like directory/text.py::fold
- * (đ→d, NFD, drop combining marks, lower-case), then split on anything but a-z0-9.
- * The build replaces the combining-mark placeholder below with the exact set
- * Python's unicodedata.combining() flags.
+ * Runs on /tim-kiem/ only, after lunr.js and tim-kiem-loi.js (window.SCPSearch, the engine:
+ * its API is documented at the top of site_templates/search/core.js). It fetches the
+ * manifest through SCPSearch.load and the facet table danh-sach.json (every listing's kind,
+ * province, region, sectors, certificates), then searches as the user types: the engine
+ * fetches the shards each query needs, and this page fetches the records of the results it
+ * shows (PAGE_SIZE at a time).
  *
- * Query and filters live in the URL (history.replaceState); the theme's own header
- * search is removed from this page only, as it would also react to ?q=. Listing data is only
- * ever written with textContent, never innerHTML. No inline script or handler.
- * Under node (tests) only the pure functions are exported; no DOM is touched.
+ * Query and filters live in the URL (history.replaceState); the theme's own header search is
+ * removed from this page only, as it would also react to ?q=. Listing data is only ever
+ * written with textContent, never innerHTML. No inline script or handler.
  */
 (function (root) {
   "use strict";
 
-  var lunr = root.lunr || (typeof require === "function" ? require("lunr") : null);
-  var COMBINING = new RegExp("__COMBINING_MARKS__", "gu");
-  var NON_ALNUM = /[^a-z0-9]+/;
-  var PAGE_SIZE = 50;
-
-  function fold(text) {
-    return String(text).replace(/đ/g, "d").replace(/Đ/g, "D")
-      .normalize("NFD").replace(COMBINING, "").toLowerCase();
-  }
-
-  function vnFold(token) {
-    return fold(token.toString()).split(NON_ALNUM).filter(Boolean).map(function (part) {
-      return token.clone(function () { return part; });
-    });
-  }
-  lunr.Pipeline.registerFunction(vnFold, "vnFold");
-
-  function tokens(text) {
-    var pipeline = new lunr.Pipeline();
-    pipeline.add(vnFold);
-    return pipeline.run(lunr.tokenizer(String(text))).map(String);
-  }
-
-  /* [term, prefix?]: every word required; the last one is a prefix unless finished
-     or shorter than MIN_PREFIX letters (a one-letter prefix matches most of the index). */
-  var MIN_PREFIX = 2;
-  function queryTerms(text) {
-    var terms = tokens(text);
-    var prefix = /[a-z0-9]$/.test(fold(text));
-    return terms.map(function (t, i) {
-      return [t, prefix && i === terms.length - 1 && t.length >= MIN_PREFIX];
-    });
-  }
-
-  function search(index, text) {
-    var terms = queryTerms(text);
-    if (!terms.length) return [];
-    return index.query(function (q) {
-      terms.forEach(function (t) {
-        q.term(t[0], {
-          usePipeline: false,
-          presence: lunr.Query.presence.REQUIRED,
-          wildcard: t[1] ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE
-        });
-      });
-    }).map(function (r) { return [r.ref, r.score]; });
-  }
-
-  var api = { fold: fold, vnFold: vnFold, tokens: tokens, queryTerms: queryTerms, search: search };
-  if (typeof module === "object" && module.exports) module.exports = api;
-  if (typeof document === "undefined") return;
-
-  /* ---- Page ---------------------------------------------------------------------- */
-
-  // The filters (param in the URL, key in the table, legend) come with the table: directory/index.py FACETS.
-  var GROUPS = [];
+  var PAGE_SIZE = 20;
   var VALID_PARAM = "con-hieu-luc";
-  var collator = new Intl.Collator("vi");
-
   var box = document.getElementById("tk");
-  if (!box) return;
+  if (!box || !root.SCPSearch) return;
 
   /* mkdocs-material's header search also reads ?q= (opens itself, then deletes q from
    * the URL). On this page the page is the search: take the header search out before
@@ -86,18 +27,27 @@
     '[data-md-component="search"], .md-header__button[for="__search"]'), function (node) {
     node.parentNode.removeChild(node);
   });
+
+  var engine = root.SCPSearch;
+  var collator = new Intl.Collator("vi");
   var input = document.getElementById("tk-q");
   var form = document.getElementById("tk-form");
   var status = document.getElementById("tk-status");
+  var notesBox = document.getElementById("tk-notes");
   var empty = document.getElementById("tk-empty");
+  var emptyFilters = document.getElementById("tk-empty-filters");
+  var emptyWords = document.getElementById("tk-empty-words");
+  var suggestBox = document.getElementById("tk-suggest");
   var clear = document.getElementById("tk-clear");
   var facetBox = document.getElementById("tk-facets");
   var list = document.getElementById("tk-results");
   var more = document.getElementById("tk-more");
   var rootPath = box.getAttribute("data-root") || "../";
 
+  // The filters (param in the URL, key in the table, legend) come with the manifest: index.py FACETS.
+  var GROUPS = [];
   var state = { q: "", selected: {}, valid: false, shown: PAGE_SIZE };
-  var data = null, index = null, counters = {}, validCounter = null, validBox = null, timer = null;
+  var facts = [], labels = null, counters = {}, validCounter = null, validBox = null, timer = null, turn = 0;
 
   function readUrl() {
     var params = new URLSearchParams(root.location.search);
@@ -115,6 +65,21 @@
     if (state.valid) params.set(VALID_PARAM, "1");
     var search = params.toString();
     root.history.replaceState(null, "", search ? "?" + search : root.location.pathname);
+  }
+
+  /* danh-sach.json: one column of numbers per facet key, into that key's list of codes. */
+  function decodeTable(table) {
+    var keys = Object.keys(table.columns), n = table.columns.k.length, out = [];
+    for (var i = 0; i < n; i++) {
+      var item = {};
+      keys.forEach(function (key) {
+        var value = table.columns[key][i], codes = table.codes[key];
+        if (Array.isArray(value)) { if (value.length) item[key] = value.map(function (x) { return codes[x]; }); }
+        else if (value >= 0) item[key] = codes[value];
+      });
+      out.push(item);
+    }
+    return out;
   }
 
   function values(item, g) {
@@ -165,7 +130,6 @@
   }
 
   function buildFacets() {
-    var labels = data.labels;
     var valid = checkbox("tk-f-valid", VALID_PARAM, "1", "Chỉ chứng nhận còn hiệu lực", state.valid, function () {
       state.valid = valid.box.checked;
       changed();
@@ -196,10 +160,16 @@
     });
   }
 
-  function matches() {
-    var terms = queryTerms(state.q);
-    if (!terms.length) return data.items.map(function (item, i) { return i; });
-    return search(index, state.q).map(function (r) { return Number(r[0]); });
+  /* Every ref matching the query (all listings when there is none), best first. */
+  function matches(q) {
+    if (!engine.queryTerms(q).length) {
+      return Promise.resolve({ refs: facts.map(function (_item, i) { return i; }), notes: [], suggestions: [],
+                               fallback: false, browsing: true });
+    }
+    return engine.search(q).then(function (found) {
+      return { refs: found.results.map(function (r) { return Number(r[0]); }), notes: found.notes,
+               suggestions: found.suggestions, fallback: found.fallback, browsing: false };
+    });
   }
 
   function updateCounts(found) {
@@ -207,7 +177,7 @@
       if (!counters[g.param]) return;
       var counts = {};
       found.forEach(function (i) {
-        var item = data.items[i];
+        var item = facts[i];
         if (!passesAll(item, g)) return;
         values(item, g).forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
       });
@@ -218,7 +188,7 @@
       });
     });
     var valid = found.filter(function (i) {
-      var item = data.items[i];
+      var item = facts[i];
       return passesAll(item, VALID_PARAM) && item.v && item.v.length;
     }).length;
     validCounter.textContent = "(" + valid + ")";
@@ -226,7 +196,6 @@
   }
 
   function resultItem(item) {
-    var labels = data.labels;
     var li = el("li", "tk-result");
     var link = el("a", "tk-name", item.n);
     link.href = rootPath + item.u;
@@ -246,24 +215,58 @@
     return li;
   }
 
-  function render() {
-    var found = matches();
-    updateCounts(found);
-    var shown = found.filter(function (i) { return passesAll(data.items[i], null); });
+  function showSuggestions(suggestions) {
     var fragment = document.createDocumentFragment();
-    shown.slice(0, state.shown).forEach(function (i) { fragment.appendChild(resultItem(data.items[i])); });
-    list.replaceChildren(fragment);
-    more.hidden = shown.length <= state.shown;
-    empty.hidden = shown.length > 0;
-    clear.hidden = !filtersActive();
-    var browsing = !queryTerms(state.q).length && !filtersActive();
-    status.textContent = shown.length === 0 ? "Không tìm thấy kết quả nào."
-      : browsing ? "Danh bạ có " + shown.length + " tin. Gõ từ khóa hoặc chọn bộ lọc để thu hẹp."
-      : "Tìm thấy " + shown.length + " kết quả" + (shown.length > state.shown ? ", đang hiện " + state.shown + "." : ".");
-    if (!box.hasAttribute("data-ready")) {
-      box.setAttribute("data-ready", "1");
-      if (root.performance && root.performance.mark) root.performance.mark("tk-first-result");
-    }
+    suggestions.forEach(function (text) {
+      var button = el("button", "tk-suggestion", text);
+      button.type = "button";
+      button.addEventListener("click", function () {
+        input.value = text;
+        state.q = text;
+        changed();
+        input.focus();
+      });
+      fragment.appendChild(button);
+    });
+    suggestBox.replaceChildren(fragment);
+    suggestBox.hidden = !suggestions.length;
+  }
+
+  function render() {
+    var mine = ++turn, q = state.q, url = root.location.search;
+    return matches(q).then(function (found) {
+      if (mine !== turn) return null;
+      updateCounts(found.refs);
+      var shown = found.refs.filter(function (i) { return passesAll(facts[i], null); });
+      var page = shown.slice(0, state.shown);
+      return engine.records(page).then(function (items) {
+        if (mine !== turn) return;
+        var fragment = document.createDocumentFragment();
+        items.forEach(function (item) { fragment.appendChild(resultItem(item)); });
+        list.replaceChildren(fragment);
+        notesBox.replaceChildren.apply(notesBox, found.notes.map(function (n) { return el("p", "tk-note-line", n); }));
+        notesBox.hidden = !found.notes.length;
+        more.hidden = shown.length <= state.shown;
+        var filters = filtersActive();
+        empty.hidden = shown.length > 0;
+        emptyFilters.hidden = !filters;
+        emptyWords.hidden = filters;
+        clear.hidden = !filters;
+        showSuggestions(found.suggestions);
+        var browsing = found.browsing && !filters;
+        status.textContent = shown.length === 0 ? "Không tìm thấy kết quả nào."
+          : browsing ? "Danh bạ có " + shown.length + " tin. Gõ từ khóa hoặc chọn bộ lọc để thu hẹp."
+          : "Tìm thấy " + shown.length + " kết quả" + (shown.length > state.shown ? ", đang hiện " + state.shown + "." : ".");
+        box.setAttribute("data-q", q);
+        box.setAttribute("data-shown", url);     // what is on screen answers this URL (tests wait on it)
+        if (!box.hasAttribute("data-ready")) {
+          box.setAttribute("data-ready", "1");
+          if (root.performance && root.performance.mark) root.performance.mark("tk-first-result");
+        }
+      });
+    }).catch(function () {
+      if (mine === turn) status.textContent = "Không tải được chỉ mục tìm kiếm. Hãy tải lại trang.";
+    });
   }
 
   function changed() {
@@ -272,8 +275,8 @@
     render();
   }
 
-  function fetchJson(name) {
-    return root.fetch(box.getAttribute(name)).then(function (response) {
+  function fetchTable() {
+    return root.fetch(box.getAttribute("data-table")).then(function (response) {
       if (!response.ok) throw new Error(response.status + " " + response.url);
       return response.json();
     });
@@ -282,10 +285,17 @@
   readUrl();
   input.value = state.q;
   form.addEventListener("submit", function (event) { event.preventDefault(); });
-  Promise.all([fetchJson("data-index"), fetchJson("data-table")]).then(function (loaded) {
-    index = lunr.Index.load(loaded[0]);
-    data = loaded[1];
-    GROUPS = data.facets;
+  Promise.all([engine.load(rootPath), fetchTable()]).then(function (loaded) {
+    var table = loaded[1];
+    if (table.build !== engine.manifest.build) {   // a cached table from another build
+      return root.fetch(box.getAttribute("data-table") + "?v=" + engine.manifest.build)
+        .then(function (response) { return response.json(); });
+    }
+    return table;
+  }).then(function (table) {
+    facts = decodeTable(table);
+    labels = engine.labels;
+    GROUPS = engine.manifest.facets;
     readUrl();
     buildFacets();
     if (input.value !== state.q) { state.q = input.value; writeUrl(); }
@@ -304,4 +314,4 @@
   }, function () {
     status.textContent = "Không tải được chỉ mục tìm kiếm. Hãy tải lại trang.";
   });
-})(typeof window !== "undefined" ? window : globalThis);
+})(window);

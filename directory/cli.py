@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import sys
 from pathlib import Path
 
-from pydantic import TypeAdapter
-
-from . import intake, reference
-from .models import MODELS, Listing
+from . import intake, reference, schema
+from .models import MODELS
 from .ownership import check_pull_request
 from .status import DateError, reference_date
 from .validate import validate_tree
@@ -42,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--out", type=Path, default=Path("site"))
     build.add_argument("--site-url", default="https://scp.gov.vn/",
                        help="địa chỉ gốc của trang / public base URL (default https://scp.gov.vn/)")
+    build.add_argument("--exclude-samples", action="store_true",
+                       help="bỏ mọi tin mẫu (sample: true) khỏi trang, dữ liệu mở và tìm kiếm / "
+                            "leave sample listings out of pages, open data and search")
     build.add_argument("--date", metavar="YYYY-MM-DD",
                        help="ngày xét hiệu lực chứng nhận; mặc định SOURCE_DATE_EPOCH hoặc hôm nay (giờ Việt Nam) / "
                             "the day statuses are judged on; default SOURCE_DATE_EPOCH, else today in Vietnam")
@@ -84,15 +84,13 @@ def _serve(args) -> int:
 
 
 def _schema(args) -> int:
-    print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+    sys.stdout.write(schema.json_text())
     return 0
 
 
 def json_schema() -> dict:
-    schema = TypeAdapter(Listing).json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "Tin đăng danh bạ cung cầu SXTDBV / SCP directory listing"
-    return schema
+    """The editor schema (see schema.py): committed as schema/listing.schema.json, published by every build."""
+    return schema.json_schema()
 
 
 def _validate(args) -> int:
@@ -109,7 +107,7 @@ def _build(args) -> int:
     from . import site
     try:
         on = reference_date(args.date)
-        site.build(args.listings, args.out, args.site_url, on=on)
+        site.build(args.listings, args.out, args.site_url, on=on, exclude_samples=args.exclude_samples)
     except (site.BuildError, DateError) as err:
         print(str(err), file=sys.stderr)
         if args.out.exists():

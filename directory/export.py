@@ -28,7 +28,7 @@ from pathlib import Path
 import icalendar
 from pydantic import BaseModel
 
-from . import status, urls, vocab
+from . import schema, status, urls, vocab
 from .models import (
     MODELS, Address, Certificate, Contact, Exhibition, ListingBase, Organisation, Quantity, Source, is_province,
     file_order, nested_model, shown_fields, vocabulary_of,
@@ -38,7 +38,15 @@ FEED_SIZE = 50
 CALENDAR = "trien-lam.ics"
 FEED = "moi-nhat.atom"
 ALL_JSON = "listings.json"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Cells a spreadsheet could read as a formula: starting with = + - @ (OWASP), tab or carriage
+# return, or a full-width, small or super/subscript form of = + - @ or the minus sign. LibreOffice
+# 7.4 evaluates only an ASCII "=" (after spaces too, when its "Trim spaces" import option is on);
+# the look-alikes are refused as well, since other apps and input methods fold them to ASCII.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20",
+                  "\ufe66", "\ufe62", "\ufe63", "\ufe6b", "\u2212", "\u207a", "\u207c", "\u208a", "\u208c")
+# A formula start after spaces or invisible characters: spreadsheets trim them on import.
+_HIDDEN_FORMULA = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u00ad\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]+["
+                             + re.escape("".join(c for c in FORMULA_STARTS if c not in "\t\r")) + "]")
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SCHEMA = "https://schema.org/"
 PUBLISHER = ("Bộ Công Thương — Vụ Tiết kiệm năng lượng và Phát triển bền vững",
@@ -120,8 +128,9 @@ def _cell(record, path: list[str]) -> str:
 
 
 def neutralise(cell: str) -> str:
-    """Prefix an apostrophe to a cell a spreadsheet would read as a formula."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+    """Prefix an apostrophe to a cell a spreadsheet would read as a formula, also when the
+    formula starts with a full-width sign (＝1+1) or after spaces and invisible characters."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) or _HIDDEN_FORMULA.match(cell) else cell
 
 
 def csv_text(kind: str, records: list[dict]) -> str:
@@ -142,14 +151,16 @@ def _stamp(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0, 0), tzinfo=dt.timezone.utc)
 
 
-def calendar_bytes(exhibitions: list[Exhibition], site_url: str, on: dt.date) -> bytes:
-    """An RFC 5545 calendar with one all-day VEVENT per exhibition that has dates."""
+def calendar_bytes(exhibitions: list[Exhibition], site_url: str, on: dt.date,
+                   name: str = "Triển lãm, hội chợ kết nối cung cầu / Supply-demand exhibitions") -> bytes:
+    """An RFC 5545 calendar with one all-day VEVENT per exhibition that has dates: the site-wide
+    calendar, or (one exhibition, its own name) the file behind an event's "Thêm vào lịch" link."""
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Bo Cong Thuong//Danh ba cung cau SCP//VI")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", "Triển lãm, hội chợ kết nối cung cầu / Supply-demand exhibitions")
+    cal.add("x-wr-calname", " ".join(name.split()))  # an X- property is not escaped: keep it on one line
     dated = sorted((e for e in exhibitions if e.start_date), key=lambda e: (e.start_date, e.id))
     for ex in dated:
         url = site_url + urls.listing_path(ex)
@@ -259,23 +270,29 @@ def _index_page(files: list[tuple[str, str, int]], out: Path, on: dt.date, undat
 
 Toàn bộ {total} thông tin trong danh bạ được công bố dưới dạng dữ liệu mở, cập nhật theo dữ liệu ngày
 {on.strftime("%d/%m/%Y")}. Tệp JSON giữ đủ mọi trường với tên trường cố định (trùng tên trường trong mẫu khai
-báo); tệp CSV mở được bằng Excel với đầy đủ dấu tiếng Việt (UTF-8 có BOM). Trường nhiều giá trị được nối bằng
+báo); tệp Excel `danh-ba.xlsx` giữ nguyên mã số thuế, số điện thoại, mã vạch (dạng chữ) và ngày tháng;
+tệp CSV dành cho máy, mở được bằng Excel với đầy đủ dấu tiếng Việt (UTF-8 có BOM). Trường nhiều giá trị được nối bằng
 dấu `; `, trường lồng nhau được đặt tên bằng dấu chấm (ví dụ `address.province`). Các mục phân loại ghi bằng mã
 (ví dụ `det_may`), giải thích trong [hướng dẫn khai báo](../{urls.GUIDE}index.md). Ô CSV bắt đầu bằng `=`, `+`, `-`
-hoặc `@` được thêm dấu `'` ở đầu để bảng tính không hiểu nhầm là công thức. Tệp lịch dùng được với Google
+hoặc `@` (kể cả dạng toàn độ rộng như `＝`, hay sau khoảng trắng) được thêm dấu `'` ở đầu để bảng tính không hiểu
+nhầm là công thức. Tệp lịch dùng được với Google
 Calendar, Outlook và lịch trên điện thoại; bản tin Atom dùng được với mọi trình đọc tin.{undated_vi}
 
 *All {total} listings of the directory are published as open data, as of {on.isoformat()}. The JSON files
-hold every field under stable names (those of the listing format); the CSV files open in Excel with Vietnamese
-intact (UTF-8 with BOM). Lists are joined with `; `, nested fields are named with dots (e.g.
+hold every field under stable names (those of the listing format); the Excel workbook `danh-ba.xlsx` keeps tax
+codes, phone numbers and barcodes as text and dates as dates; the CSV files, meant for programs, open in Excel
+with Vietnamese intact (UTF-8 with BOM). Lists are joined with `; `, nested fields are named with dots (e.g.
 `address.province`), closed lists are given as codes (e.g. `det_may`) explained in the contributor guide (same link). CSV
-cells starting with `=`, `+`, `-` or `@` get a leading `'` so that spreadsheets do not run them as formulas.
+cells starting with `=`, `+`, `-` or `@` (full-width forms such as `＝` too, or after spaces) get a leading `'` so
+that spreadsheets do not run them as formulas.
 The calendar works with Google Calendar, Outlook and phone calendars; the Atom feed with any feed
 reader.{undated_en}*
 
 | Tệp / File | Nội dung / Contents | Số mục / Records | Dung lượng / Size |
 |---|---|---|---|
 {rows}
+
+Số liệu của trang [Thống kê](../thong-ke/index.md): [thong-ke.json](thong-ke.json); chứng nhận sắp hết hạn: [CSV](chung-nhan-sap-het-han.csv), [Excel](chung-nhan-sap-het-han.xlsx). *Dashboard figures and certificates expiring soon.*
 
 ## Giấy phép / Licence
 
@@ -313,6 +330,10 @@ def write_exports(listings: list[ListingBase], docs_dir: Path, site_url: str, on
     files: list[tuple[str, str, int]] = []
     _write(out / ALL_JSON, _json_text({**header, "counts": counts, "total": len(records)}, records).encode())
     files.append((ALL_JSON, "Toàn bộ danh bạ / All listings (JSON)", len(records)))
+    from .spreadsheet import WORKBOOK, workbook_bytes  # openpyxl only when exporting
+    _write(out / WORKBOOK, workbook_bytes(by_kind, on))
+    files.append((WORKBOOK, "Toàn bộ danh bạ, mỗi loại một trang tính / All listings, a sheet per kind (Excel)",
+                  len(records)))
     for kind, rs in by_kind.items():
         term = vocab.KINDS.terms[kind]
         _write(out / f"{kind}.json", _json_text({**header, "kind": kind, "count": len(rs)}, rs).encode())
@@ -323,6 +344,11 @@ def write_exports(listings: list[ListingBase], docs_dir: Path, site_url: str, on
     exhibitions = [x for x in ordered if isinstance(x, Exhibition)]
     dated = sum(1 for x in exhibitions if x.start_date)
     _write(out / CALENDAR, calendar_bytes(exhibitions, site_url, on))
+    for ex in exhibitions:
+        if ex.start_date:
+            path = Path(docs_dir) / urls.event_calendar_path(ex)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _write(path, calendar_bytes([ex], site_url, on, name=ex.name))
     files.append((CALENDAR, "Lịch triển lãm, hội chợ / Exhibition calendar (iCalendar)", dated))
     organisations = {x.id: x for x in ordered if isinstance(x, Organisation)}
     _write(out / FEED, atom_bytes(ordered, organisations, site_url, on))
@@ -330,6 +356,9 @@ def write_exports(listings: list[ListingBase], docs_dir: Path, site_url: str, on
                   min(FEED_SIZE, len(ordered))))
     page = _index_page(files, out, on, len(exhibitions) - dated, len(records))
     _write(out / "index.md", page.encode())
+    published = Path(docs_dir) / schema.SCHEMA_PATH  # what the templates' yaml-language-server line names
+    published.parent.mkdir(parents=True, exist_ok=True)
+    _write(published, schema.json_text().encode())
 
 
 # --- schema.org JSON-LD ------------------------------------------------------------

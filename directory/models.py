@@ -40,7 +40,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 from stdnum.vn import mst
 
-from . import vocab
+from . import messages, schema, vocab
 from .text import fold
 
 # --- Field types ---------------------------------------------------------------
@@ -52,13 +52,10 @@ def _vocabulary(v: vocab.Vocabulary):
             return value
         if isinstance(value, str) and (code := v.resolve(value)):
             return code
-        raise PydanticCustomError(
-            "not_in_list", "must be one of: {allowed}",
-            {"allowed": ", ".join(v.codes()), "list": v.name},
-        )
+        raise _error("not_in_list", allowed=", ".join(v.codes()), list=v.name)
 
-    return Annotated[str, BeforeValidator(resolve),
-                     WithJsonSchema({"type": "string", "enum": v.codes()}), v]
+    # the codes, named: the editor schema (schema.py) makes it a $defs entry accepting every spelling
+    return Annotated[str, BeforeValidator(resolve), WithJsonSchema(schema.vocabulary_schema(v)), v]
 
 
 Sector = _vocabulary(vocab.SECTORS)
@@ -80,30 +77,32 @@ _PROVINCE_NAMES = frozenset(vocab.PROVINCES.values())
 
 def _province(value):
     if not isinstance(value, str):
-        raise PydanticCustomError("string_type", "must be text")
+        raise _error("string_type")
     if value in _PROVINCE_NAMES:  # fast path: already the official name
         return value
     if name := vocab.resolve_province(value):
         return name
     if former := vocab.former_province(value):
         old, new = former
-        raise PydanticCustomError(
-            "former_province", "{old} is no longer a province since 1 July 2025; it is now part of {new}",
-            {"old": old, "new": " hoặc ".join(new)},
-        )
-    raise PydanticCustomError("unknown_province", "not one of the 34 current provinces and cities", {})
+        raise _error("former_province", old=old, new=" hoặc ".join(new))
+    raise _error("unknown_province")
 
 
-Province = Annotated[str, BeforeValidator(_province),
-                     WithJsonSchema({"type": "string", "enum": list(vocab.PROVINCES.values())})]
+Province = Annotated[str, BeforeValidator(_province), WithJsonSchema(schema.province_schema())]
 
 
-def _check_pattern(pattern: str, error: str, hint: str):
+def _error(code: str, **context) -> PydanticCustomError:
+    """A validation error whose text is the English half of messages.MESSAGES[code]: one copy of
+    every message (the validator shows both halves; pydantic's own str() shows this one)."""
+    return PydanticCustomError(code, messages.MESSAGES[code][1], context)
+
+
+def _check_pattern(pattern: str, error: str):
     regex = re.compile(pattern)
 
     def check(value: str) -> str:
         if not regex.fullmatch(value):
-            raise PydanticCustomError(error, hint, {})
+            raise _error(error)
         return value
 
     return AfterValidator(check)
@@ -141,52 +140,73 @@ def _refuse(classes: list[tuple[str, str]]):
         if found := anywhere.search(value):
             ch = found.group()
             code = next(code for code, regex in each if regex.match(ch))
-            raise PydanticCustomError(code, "remove the character {char} at position {position}",
-                                      {"char": f"U+{ord(ch):04X}", "position": found.start() + 1})
+            raise _error(code, char=f"U+{ord(ch):04X}", position=found.start() + 1)
         return value
 
     return AfterValidator(check)
 
 
-def _text(max_length: int, refused: list[tuple[str, str]] = _SINGLE_LINE):
-    return Annotated[str, Field(min_length=1, max_length=max_length), _refuse(refused)]
+def _text_pattern(refused: list[tuple[str, str]]) -> str:
+    """Editors: no refused character but in the spaces trimmed around, and not blank."""
+    chars = schema.expand("".join(chars for _, chars in refused))
+    visible = schema.char_class(chars | schema.WHITESPACE, negate=True)
+    return f"^{schema.WS}*{visible}(?:{schema.char_class(chars, negate=True)}*{visible})?{schema.WS}*$"
 
 
-Text = _text(300)
-LongText = _text(5000, _MULTI_LINE)
+def _text(name: str, max_length: int, refused: list[tuple[str, str]] = _SINGLE_LINE):
+    return Annotated[str, Field(min_length=1, max_length=max_length,
+                                json_schema_extra=schema.named_type(name, _text_pattern(refused))), _refuse(refused)]
 
-Slug = Annotated[str, Field(max_length=80, json_schema_extra={"pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}),
-                 _check_pattern(r"[a-z0-9]+(-[a-z0-9]+)*", "slug",
-                                "use only a-z, 0-9 and '-', no diacritics")]
+
+Text = _text("Text", 300)
+LongText = _text("LongText", 5000, _MULTI_LINE)
+
+Slug = Annotated[str, Field(max_length=80, json_schema_extra=schema.named_type(
+                     "Slug", f"^{schema.WS}*[a-z0-9]+(?:-[a-z0-9]+)*{schema.WS}*$")),
+                 _check_pattern(r"[a-z0-9]+(-[a-z0-9]+)*", "slug")]
 
 # Web and e-mail addresses: no space of any kind (\s is Unicode-aware) nor invisible character.
-Url = Annotated[str, Field(max_length=500, json_schema_extra={"pattern": "^https?://"}),
+# Editors: the same patterns with explicit classes (ECMAScript's \w and \s are not Python's);
+# a host label is ASCII letters, digits, "_", "-" or any other visible non-ASCII character.
+_ADDRESS_REFUSED = schema.WHITESPACE | schema.expand(_CONTROLS + _FORMAT + _BIDI + _NONCHARACTERS)
+_HOST = schema.char_class(_ADDRESS_REFUSED | schema.expand("\x00-,./:-@[-^`{-\x7f"), negate=True) + "+"
+_URL_REST = schema.char_class(_ADDRESS_REFUSED | schema.expand('<>"\\'), negate=True)
+URL_PATTERN = (f"^{schema.WS}*https?://(?:{_HOST}\\.)+{_HOST}(?::[0-9]{{1,5}})?(?:[/?#]{_URL_REST}*)?"
+               f"{schema.WS}*$")
+EMAIL_PATTERN = f"^{schema.WS}*[A-Za-z0-9._%+\\-]+@(?:{_HOST}\\.)+[A-Za-z]{{2,}}{schema.WS}*$"
+PHONE_PATTERN = f"^{schema.WS}*\\+?[0-9][0-9 .\\-()]{{7,18}}[0-9]{schema.WS}*$"
+GITHUB_LOGIN_PATTERN = f"^{schema.WS}*[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){{0,38}}{schema.WS}*$"
+# Tax codes: mst.compact drops spaces, dots and dashes (and look-alikes) anywhere, reads full-width digits.
+_TAX_SEPARATORS = "[ \\-.\\u00a0\\u00b7\\u1680\\u2000-\\u200a\\u2010-\\u2015\\u2022\\u202f\\u205f\\u2212\\u3000\\uff0d\\uff0e]*"
+_TAX_DIGIT = f"[0-9\\uff10-\\uff19]{_TAX_SEPARATORS}"
+TAX_CODE_PATTERN = f"^{schema.PY_WS}*{_TAX_SEPARATORS}(?:{_TAX_DIGIT}){{10}}(?:(?:{_TAX_DIGIT}){{3}})?{schema.PY_WS}*$"
+GTIN_PATTERN = f"^{schema.WS}*(?:[0-9]{{8}}|[0-9]{{12,14}}){schema.WS}*$"
+
+Url = Annotated[str, Field(max_length=500, json_schema_extra=schema.named_type("Url", URL_PATTERN)),
                 _refuse(_ADDRESS),
-                _check_pattern(r"https?://(?:[\w-]+\.)+[\w-]+(?::[0-9]{1,5})?(?:[/?#][^<>\"\\]*)?", "url_scheme",
-                               "must be a web address starting with http:// or https://")]
+                _check_pattern(r"https?://(?:[\w-]+\.)+[\w-]+(?::[0-9]{1,5})?(?:[/?#][^<>\"\\]*)?", "url_scheme")]
 
-Email = Annotated[str, Field(max_length=254),
+Email = Annotated[str, Field(max_length=254, json_schema_extra=schema.named_type("Email", EMAIL_PATTERN)),
                   _refuse(_ADDRESS),
-                  _check_pattern(r"[A-Za-z0-9._%+-]+@(?:[\w-]+\.)+[a-zA-Z]{2,}", "email",
-                                 "not an e-mail address")]
+                  _check_pattern(r"[A-Za-z0-9._%+-]+@(?:[\w-]+\.)+[a-zA-Z]{2,}", "email")]
 
-Phone = Annotated[str, Field(max_length=30),
-                  _check_pattern(r"\+?[0-9][0-9 .\-()]{7,18}[0-9]", "phone",
-                                 "not a phone number")]
+Phone = Annotated[str, Field(max_length=30, json_schema_extra=schema.named_type("Phone", PHONE_PATTERN)),
+                  _check_pattern(r"\+?[0-9][0-9 .\-()]{7,18}[0-9]", "phone")]
 
-GitHubLogin = Annotated[str, _check_pattern(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}",
-                                            "github_login", "not a GitHub login")]
+GitHubLogin = Annotated[str, Field(json_schema_extra=schema.named_type("GitHubLogin", GITHUB_LOGIN_PATTERN)),
+                        _check_pattern(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}",
+                                       "github_login")]
 
 
 def _tax_code(value: str) -> str:
     try:
         mst.validate(value)
     except Exception:
-        raise PydanticCustomError("tax_code", "not a valid tax code", {}) from None
+        raise _error("tax_code") from None
     return mst.format(value)  # one spelling, so that duplicates are found: 0100109106-001
 
 
-TaxCode = Annotated[str, Field(json_schema_extra={"pattern": r"^[0-9]{10}(-[0-9]{3})?$"}),
+TaxCode = Annotated[str, Field(json_schema_extra=schema.named_type("TaxCode", TAX_CODE_PATTERN)),
                     AfterValidator(_tax_code)]
 
 
@@ -197,7 +217,7 @@ def _date(value):
         try:
             return dt.date(year, month, day)
         except ValueError:
-            raise PydanticCustomError("date_invalid", "not a real date", {}) from None
+            raise _error("date_invalid") from None
     return value
 
 
@@ -207,12 +227,49 @@ FIRST_DATE, LAST_DATE = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
 def _date_in_range(value: dt.date) -> dt.date:
     """Dates far from today are typing mistakes, and 9999-12-31 + 1 day cannot be computed."""
     if not FIRST_DATE <= value <= LAST_DATE:
-        raise PydanticCustomError("date_range", "date must be between 1990 and 2100",
-                                  {"first": FIRST_DATE.year, "last": LAST_DATE.year})
+        raise _error("date_range", first=FIRST_DATE.year, last=LAST_DATE.year)
     return value
 
 
 Date = Annotated[dt.date, BeforeValidator(_date), AfterValidator(_date_in_range)]
+
+
+def _schema_hook(*rules, patterns: dict[str, str] | None = None):
+    """A model's json_schema_extra: `rules` between its fields for editors (JSON Schema `if`/`then`,
+    `anyOf`; a callable is called when the schema is made) and `patterns` of fields typed inline."""
+    def extra(model_schema: dict) -> None:
+        model_schema.setdefault("allOf", []).extend(rule() if callable(rule) else rule for rule in rules)
+        for name, pattern in (patterns or {}).items():
+            prop = model_schema["properties"][name]
+            for option in prop.get("anyOf", [prop]):
+                if option.get("type") == "string":
+                    option["pattern"] = pattern
+
+    return extra
+
+
+# The model validators' rules, for editors (see the models' own checks below).
+_INTERVAL_WHEN_RECURRING = {"if": {"required": ["recurring"], "properties": {"recurring": schema.TRUE}},
+                            "then": schema.not_null("interval")}
+_AT_LEAST_ONE_CONTACT = {"anyOf": [schema.not_null("email"), schema.not_null("phone"), schema.not_null("website")]}
+
+
+def _when_in(field: str, v: vocab.Vocabulary, codes: tuple[str, ...], then: dict):
+    return lambda: {"if": {"required": [field],
+                           "properties": {field: {"type": "string", "pattern": schema.spelling_pattern(v, codes)}}},
+                    "then": then}
+
+
+_SCHEME_NAME_FOR_OTHER = _when_in("scheme", vocab.SCHEMES, ("khac",), schema.not_null("scheme_name"))
+_TAX_ID_FOR_FIRMS = _when_in("organisation_type", vocab.ORGANISATION_TYPES, ("doanh_nghiep", "hop_tac_xa"),
+                             schema.not_null("tax_id"))
+_DATES_OR_YEAR = {"anyOf": [schema.not_null("start_date", "end_date"),
+                            {"required": ["year"], "properties": {"start_date": {"type": "null"},
+                                                                  "end_date": {"type": "null"},
+                                                                  "year": {"not": {"type": "null"}}}}]}
+_PRODUCT_EVIDENCE = {"anyOf": [schema.not_empty("certificates"), schema.not_empty("environmental_claims")]}
+_AREA_OR_NATIONWIDE = {"anyOf": [schema.not_empty("service_area"),
+                                 {"required": ["nationwide"], "properties": {"nationwide": schema.TRUE}}]}
 
 
 MAX_ITEMS = 50  # items in any list: more than the 34 provinces, and a bound on the work of a hostile file
@@ -268,6 +325,7 @@ class Source(Strict):
 
 class Certificate(Strict):
     """A certificate, eco-label or permit (schema.org Certification, GS1 CertificationDetails)."""
+    model_config = ConfigDict(json_schema_extra=_schema_hook(_SCHEME_NAME_FOR_OTHER))
     scheme: Scheme = _f("Chương trình chứng nhận", "Mã chương trình, xem danh sách / Certification scheme")
     scheme_name: Text | None = _f("Tên chương trình", "Bắt buộc khi scheme là 'khac' / Required when scheme is 'khac'",
                                   default=None)
@@ -280,11 +338,9 @@ class Certificate(Strict):
     @model_validator(mode="after")
     def _dates_and_name(self):
         if self.valid_until < self.valid_from:
-            raise PydanticCustomError("date_order", "valid_until is before valid_from",
-                                      {"field": "valid_until", "start": "valid_from"})
+            raise _error("date_order", field="valid_until", start="valid_from")
         if self.scheme == "khac" and not self.scheme_name:
-            raise PydanticCustomError("scheme_name_missing", "scheme 'khac' needs scheme_name",
-                                      {"field": "scheme"})
+            raise _error("scheme_name_missing", field="scheme")
         return self
 
     def is_valid_on(self, day: dt.date) -> bool:
@@ -297,6 +353,7 @@ class Address(Strict):
 
 
 class Contact(Strict):
+    model_config = ConfigDict(json_schema_extra=_schema_hook(_AT_LEAST_ONE_CONTACT))
     email: Email | None = _f("Thư điện tử", "Địa chỉ e-mail / E-mail", default=None)
     phone: Phone | None = _f("Điện thoại", "Viết trong dấu nháy: '0912 345 678' / Phone, quoted", default=None)
     website: Url | None = _f("Trang web", "Bắt đầu bằng https:// / Website", default=None)
@@ -304,7 +361,7 @@ class Contact(Strict):
     @model_validator(mode="after")
     def _at_least_one(self):
         if not (self.email or self.phone or self.website):
-            raise PydanticCustomError("contact_empty", "give at least one of email, phone, website", {})
+            raise _error("contact_empty")
         return self
 
 
@@ -320,14 +377,14 @@ class Document(Strict):
 
 
 class Recurrence(Strict):
+    model_config = ConfigDict(json_schema_extra=_schema_hook(_INTERVAL_WHEN_RECURRING))
     recurring: bool = _f("Định kỳ", "true nếu lặp lại, false nếu một lần / Recurring or one-off")
     interval: Period | None = _f("Chu kỳ", "Bắt buộc nếu định kỳ: tuan, thang, quy, nam / Interval", default=None)
 
     @model_validator(mode="after")
     def _interval_when_recurring(self):
         if self.recurring and not self.interval:
-            raise PydanticCustomError("interval_missing", "a recurring listing needs an interval",
-                                      {"field": "recurring"})
+            raise _error("interval_missing", field="recurring")
         return self
 
 
@@ -374,6 +431,7 @@ class ListingBase(Strict):
 
 class Organisation(ListingBase):
     """Doanh nghiệp, tổ chức — an enterprise, cooperative, craft village or agency."""
+    model_config = ConfigDict(json_schema_extra=_schema_hook(_TAX_ID_FOR_FIRMS))
     kind: Literal["organisation"]
     schema_type = "Organization"
     schema_copies = {"legalName": "name"}
@@ -390,8 +448,7 @@ class Organisation(ListingBase):
     @model_validator(mode="after")
     def _tax_id_for_firms(self):
         if self.tax_id is None and self.organisation_type in ("doanh_nghiep", "hop_tac_xa"):
-            raise PydanticCustomError("tax_id_missing", "an enterprise or cooperative needs tax_id",
-                                      {"field": "organisation_type"})
+            raise _error("tax_id_missing", field="organisation_type")
         return self
 
 
@@ -405,12 +462,13 @@ class OwnedListing(ListingBase):
 
 class Product(OwnedListing):
     """Sản phẩm thân thiện môi trường, sản phẩm được dán nhãn sinh thái."""
+    model_config = ConfigDict(json_schema_extra=_schema_hook(_PRODUCT_EVIDENCE, patterns={"gtin": GTIN_PATTERN}))
     kind: Literal["product"]
     schema_type = "Product"
     owner_properties = ("manufacturer",)
     sectors: list[Sector] = _items("Ngành", "Một hoặc nhiều ngành / Sectors",
                                    Show(fact=True, search="sectors", ld="category"), min_length=1)
-    gtin: Annotated[str, _check_pattern(r"[0-9]{8}|[0-9]{12,14}", "gtin", "must be 8, 12, 13 or 14 digits")] | None = \
+    gtin: Annotated[str, _check_pattern(r"[0-9]{8}|[0-9]{12,14}", "gtin")] | None = \
         _f("Mã vạch GTIN", "Mã vạch sản phẩm, viết trong dấu nháy / Barcode, quoted", Show(fact=True, ld="gtin"),
            default=None)
     environmental_claims: list[Text] = _items("Đặc tính môi trường", "Ví dụ: 30% nhựa tái chế / Environmental claims",
@@ -423,12 +481,13 @@ class Product(OwnedListing):
     @model_validator(mode="after")
     def _has_evidence(self):
         if not (self.certificates or self.environmental_claims):
-            raise PydanticCustomError("product_evidence", "give certificates or environmental_claims", {})
+            raise _error("product_evidence")
         return self
 
 
 class Recycler(OwnedListing):
     """Cơ sở thu gom, thu hồi, tái chế."""
+    model_config = ConfigDict(json_schema_extra=_schema_hook(_AREA_OR_NATIONWIDE))
     kind: Literal["recycler"]
     schema_type = "LocalBusiness"
     owner_properties = ("parentOrganization",)
@@ -452,7 +511,7 @@ class Recycler(OwnedListing):
     @model_validator(mode="after")
     def _area(self):
         if not self.service_area and not self.nationwide:
-            raise PydanticCustomError("service_area_missing", "give service_area or nationwide: true", {})
+            raise _error("service_area_missing")
         return self
 
 
@@ -491,6 +550,7 @@ class Distributor(OwnedListing):
 
 class Exhibition(ListingBase):
     """Triển lãm, hội chợ kết nối cung cầu (schema.org ExhibitionEvent)."""
+    model_config = ConfigDict(json_schema_extra=_schema_hook(_DATES_OR_YEAR))
     kind: Literal["exhibition"]
     schema_type = "ExhibitionEvent"
     owner_properties = ("organizer",)
@@ -541,15 +601,12 @@ class Exhibition(ListingBase):
     @model_validator(mode="after")
     def _dates_and_region(self):
         if (self.start_date is None) != (self.end_date is None) or (self.start_date is None and not self.year):
-            raise PydanticCustomError("event_dates", "give start_date and end_date, or year when not announced",
-                                      {"field": "start_date"})
+            raise _error("event_dates", field="start_date")
         if self.start_date and self.end_date < self.start_date:
-            raise PydanticCustomError("date_order", "end_date is before start_date",
-                                      {"field": "end_date", "start": "start_date"})
+            raise _error("date_order", field="end_date", start="start_date")
         expected = self.province and vocab.region_of(self.province)
         if expected and self.region != expected:
-            raise PydanticCustomError("region_mismatch", "{province} is in region {expected}",
-                                      {"province": self.province, "expected": expected, "field": "region"})
+            raise _error("region_mismatch", province=self.province, expected=expected, field="region")
         return self
 
 
@@ -573,8 +630,7 @@ class Exchange(OwnedListing):
     @model_validator(mode="after")
     def _date_order(self):
         if self.valid_from and self.valid_until < self.valid_from:
-            raise PydanticCustomError("date_order", "valid_until is before valid_from",
-                                      {"field": "valid_until", "start": "valid_from"})
+            raise _error("date_order", field="valid_until", start="valid_from")
         return self
 
 
@@ -584,6 +640,8 @@ class Offer(Exchange):
     schema_type = "Offer"
     owner_properties = ("seller", "offeredBy")
     schema_constants = {"businessFunction": "http://purl.org/goodrelations/v1#Sell"}
+    minimum_order: Quantity | None = _f("Đơn hàng tối thiểu", "Khối lượng nhỏ nhất mỗi lần mua, nếu có / Minimum order",
+                                        Show(fact=True), default=None)
 
 
 class Demand(Exchange):

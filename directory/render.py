@@ -23,18 +23,22 @@ write open data (`export.py`) or the search page (`index.py`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import shutil
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 import markdown
+import material
 import nh3
 from markupsafe import Markup, escape
 
 from . import ROOT, reference, urls, vocab
-from .export import json_ld, json_ld_text
+from .export import CALENDAR, json_ld, json_ld_text
+from .schema import SCHEMA_LIMITS, SCHEMA_URL
 from .models import (
     MODELS, Address, Certificate, Contact, Document, Exchange, Exhibition, ListingBase, Organisation, Quantity, Recurrence, Recycler,
     Source, is_province, name_order, province_of, shown_fields, vocabulary_of,
@@ -50,10 +54,17 @@ RELATED_MAX = 6
 MATCHES_MAX = 6
 NEWEST_MAX = 10
 UPCOMING_MAX = 5
-GROUP_PREVIEW = 12  # cards per group on a kind's index page; the rest on the group's own page
+GROUP_PREVIEW = 12  # cards per group on an index or group page; the rest on the group's own pages
+KIND_PREVIEW = 5  # per group on a kind's index page, which has a group for each of up to 34 provinces
+PAGE_SIZE = 50  # cards per page of a long list (two-sided pages such as the board: half per side)
 PROGRESS_EVERY = 1000
 
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "br", "code"}
+# Material for MkDocs' bundled icons (Material Design), inlined as SVG: no font, no request.
+ICONS = Path(material.__file__).parent / "templates" / ".icons" / "material"
+KIND_ICONS = {"organisation": "domain", "product": "leaf", "recycler": "recycle", "model": "lightbulb-on-outline",
+              "distributor": "storefront-outline", "exhibition": "calendar-star", "offer": "tag-outline",
+              "demand": "cart-outline"}
 ALLOWED_SCHEMES = {"http", "https", "mailto", "tel"}
 
 Progress = Callable[[str], None]
@@ -72,6 +83,13 @@ def describe(text: str | None) -> Markup:
     html = _markdown.convert(str(escape(text)))
     return Markup(nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}},
                             url_schemes=ALLOWED_SCHEMES, link_rel="nofollow noopener"))
+
+
+@functools.cache
+def icon(name: str) -> Markup:
+    """A bundled Material icon as inline SVG, hidden from screen readers (its text is beside it)."""
+    svg = (ICONS / f"{name}.svg").read_text(encoding="utf-8")
+    return Markup('<span class="twemoji scp-icon">' + svg.replace("<svg ", '<svg aria-hidden="true" ', 1) + "</span>")
 
 
 def _tel(phone: str) -> str:
@@ -294,11 +312,12 @@ class Writer:
         self.env.globals.update(kinds=vocab.KINDS, sectors=vocab.SECTORS, regions=vocab.REGIONS, urls=urls,
                                 kind_index_path=urls.kind_index_path, listing_path=urls.listing_path,
                                 province_path=urls.province_path, sector_path=urls.sector_path, tel=_tel, fmt_date=_date,
-                                dated_labels=DATED_LABELS,
+                                dated_labels=DATED_LABELS, icon=icon, kind_icons=KIND_ICONS,
                                 titles={model.__name__: {name: info.title for name, info in model.model_fields.items()}
                                         for model in (Certificate, Exchange, Exhibition)})
 
-    def page(self, path: str, template: str, title: str, searchable: bool = False, **context) -> None:
+    def page(self, path: str, template: str, title: str, searchable: bool = False, noindex: bool = False,
+             **context) -> None:
         depth = path.count("/")
         rel = "../" * depth
 
@@ -318,6 +337,8 @@ class Writer:
         front = [f'title: "{quoted}"']
         if not searchable:
             front.append("search:\n  exclude: true")
+        if noindex:  # main.html writes <meta name="robots">, sitemap.xml leaves the page out
+            front.append("robots: noindex")
         text = "---\n" + "\n".join(front) + "\n---\n\n" + body.strip() + "\n"
         target = self.docs_dir / path / "index.md"
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -328,7 +349,7 @@ class Writer:
 
 
 def render_docs(listings: Iterable[ListingBase], docs_dir: Path, site_url: str, on: dt.date,
-                progress: Progress | None = None) -> int:
+                progress: Progress | None = None, repository: str = "") -> int:
     """Write every page into `docs_dir` (which should be empty). Returns the page count."""
     d = Directory(listings, on)
     w = Writer(docs_dir, progress)
@@ -340,35 +361,56 @@ def render_docs(listings: Iterable[ListingBase], docs_dir: Path, site_url: str, 
     _province_pages(w, d)
     _board_page(w, d)
     _home_page(w, d)
-    _guide_page(w)
+    _guide_page(w, repository)
     return w.count
+
+
+def _status_line(listing: ListingBase, d: Directory) -> dict | None:
+    """The one status a buyer needs first: a certificate's, an offer's validity, an event's date."""
+    if isinstance(listing, Exchange):
+        state = badge_status("exchange", listing.valid_from, listing.valid_until, d.on)
+        return {"kind": "exchange", "status": state, "label": DATED_LABELS["exchange"][state],
+                "from_iso": listing.valid_from.isoformat() if listing.valid_from else "",
+                "until_iso": listing.valid_until.isoformat(), "note": f"đến ngày {_date(listing.valid_until)}"}
+    if isinstance(listing, Exhibition):
+        state = "valid" if listing.is_upcoming(d.on) else "expired"
+        return {"kind": "event", "status": state, "label": DATED_LABELS["event"][state], "from_iso": "",
+                "until_iso": listing.last_day().isoformat(), "note": listing.when_label()}
+    if has_certificates(listing) and certificates_of(listing):
+        until = certified_until(listing, d.on)
+        if until is None:
+            return {"kind": "certificate", "status": "expired", "label": "Chứng nhận đã hết hạn", "from_iso": "",
+                    "until_iso": "", "note": ""}
+        return {"kind": "certified", "status": "valid", "label": DATED_LABELS["certified"]["valid"], "from_iso": "",
+                "until_iso": until.isoformat(), "note": f"đến ngày {_date(until)}"}
+    return None
 
 
 def _listing_page(w: Writer, d: Directory, listing: ListingBase, site_url: str) -> None:
     org = d.organisations.get(listing.owner_id() or "")
+    certificates = _certificates(listing, d.on)
     context = {
         "listing": listing, "kind_label": vocab.KINDS.label(listing.kind),
-        "facts": _facts(listing, d), "certificates": _certificates(listing, d.on),
+        "facts": _facts(listing, d), "certificates": certificates, "status_line": _status_line(listing, d),
+        "all_expired": bool(certificates) and all(c["status"] in ("expired", "not_yet") for c in certificates),
+        "where": d.province_of(listing), "kind_path": urls.kind_index_path(listing.kind), "on": d.on,
+        "ics": urls.event_calendar_path(listing) if isinstance(listing, Exhibition) and listing.start_date else None,
+        "calendar": urls.OPEN_DATA + CALENDAR,
         "contact": _contact(listing, d), "description": describe(listing.description),
         "org": _card(org, d) if org else None,
         "org_role": _title(listing, "organizer" if isinstance(listing, Exhibition) else "organisation") if org else "",
         "sources": listing.sources, "related": [_card(x, d) for x in d.related(listing)],
-        "owned": {}, "matches": [], "validity": None, "ld": Markup(json_ld_text(json_ld(listing, d.organisations, site_url, d.on))),
+        "owned": [], "matches": [], "ld": Markup(json_ld_text(json_ld(listing, d.organisations, site_url, d.on))),
     }
     if isinstance(listing, Organisation):
-        owned: dict[str, list] = defaultdict(list)
-        for item in d.by_org.get(listing.id, []):
-            owned[item.kind].append(_card(item, d))
-        context["owned"] = {vocab.KINDS.label(k): owned[k] for k in vocab.KINDS.codes() if owned.get(k)}
+        path = urls.listing_path(listing)
+        context["owned"] = _group_pages(w, d, path, listing.name, (urls.kind_index_path("organisation"),
+                                        vocab.KINDS.label("organisation")), d.by_org.get(listing.id, []),
+                                        f"{urls.SEARCH}?q={quote(listing.name)}")
         context["related"] = []
-    if isinstance(listing, Exchange):
-        state = badge_status("exchange", listing.valid_from, listing.valid_until, d.on)
-        context["validity"] = {"status": state, "label": DATED_LABELS["exchange"][state],
-                               "from_iso": listing.valid_from.isoformat() if listing.valid_from else "",
-                               "until_iso": listing.valid_until.isoformat(), "until": _date(listing.valid_until)}
-        if d.active(listing):
-            context["matches"] = [_exchange_row(x, d) for x in d.matches(listing)]
-    w.page(urls.listing_path(listing), "listing.html", listing.name, **context)
+    if isinstance(listing, Exchange) and d.active(listing):
+        context["matches"] = [_exchange_row(x, d) for x in d.matches(listing)]
+    w.page(urls.listing_path(listing), "listing.html", listing.name, noindex=listing.sample, **context)
 
 
 def _exchange_row(x: Exchange, d: Directory) -> dict:
@@ -389,10 +431,56 @@ def _province_order() -> list[str]:
     return sorted(vocab.PROVINCES.values(), key=lambda p: (vocab.REGIONS.codes().index(vocab.region_of(p)), fold(p)))
 
 
-def _preview(label: str, cards: list[dict], more: str) -> dict:
-    """A group on an index page: at most GROUP_PREVIEW cards, and a link to all of them."""
-    return {"label": label, "cards": cards[:GROUP_PREVIEW], "total": len(cards),
-            "more": more if len(cards) > GROUP_PREVIEW else None}
+def _preview(label: str, cards: list[dict], more: str, limit: int) -> dict:
+    """A group on an index page: at most `limit` cards, and a link to all of them."""
+    return {"label": label, "cards": cards[:limit], "total": len(cards), "more": more if len(cards) > limit else None}
+
+
+def _page_paths(count: int, per_page: int, path: str) -> list[str]:
+    """`path`, then `path`trang-2/, ... for `count` items, `per_page` a page (at least one page)."""
+    return [path] + [f"{path}trang-{n}/" for n in range(2, max(1, -(-count // per_page)) + 1)]
+
+
+def _paging(paths: list[str], n: int, total: int, per_page: int) -> dict:
+    """What the pager shows on page `n`: the first and last page, and two pages either side."""
+    window = [i for i in range(1, len(paths) + 1) if i in (1, len(paths)) or abs(i - n) <= 2]
+    return {"page": n, "pages": len(paths), "paths": paths, "window": window, "total": total,
+            "first": (n - 1) * per_page + 1, "last": min(n * per_page, total)}
+
+
+def _paged(w: Writer, path: str, template: str, title: str, items: list, **context) -> None:
+    """Render `items` over as many pages as they need, PAGE_SIZE each, so no page grows with N."""
+    per_page = PAGE_SIZE
+    paths = _page_paths(len(items), per_page, path)
+    for n, here in enumerate(paths, 1):
+        w.page(here, template, title if n == 1 else f"{title} (trang {n})",
+               items=items[(n - 1) * per_page:n * per_page], paging=_paging(paths, n, len(items), per_page),
+               **context)
+
+
+def _two_sided(w: Writer, path: str, template: str, title: str, sides: dict[str, list], **context) -> None:
+    """Like `_paged` for a page with two lists (demands and offers, upcoming and past): half a page each."""
+    per_side = PAGE_SIZE // 2
+    longest = max((len(items) for items in sides.values()), default=0)
+    paths = _page_paths(longest, per_side, path)
+    for n, here in enumerate(paths, 1):
+        chunks = {name: items[(n - 1) * per_side:n * per_side] for name, items in sides.items()}
+        w.page(here, template, title if n == 1 else f"{title} (trang {n})", **chunks,
+               paging=_paging(paths, n, longest, per_side), **context)
+
+
+def _group_pages(w: Writer, d: Directory, path: str, title: str, parent: tuple[str, str],
+                 items: list[ListingBase], search: str) -> list[dict]:
+    """A province's, sector's or organisation's listings: up to GROUP_PREVIEW per kind on `path`,
+    each kind in full over the pages of `path`<kind>/."""
+    groups = []
+    for label, cards, anchor in _by_kind_cards(items, d):
+        more = f"{path}{anchor}/"
+        groups.append({**_preview(label, cards, more, GROUP_PREVIEW), "anchor": anchor})
+        if len(cards) > GROUP_PREVIEW:
+            _paged(w, more, "cards_page.html", f"{label}: {title}", cards, trail=[parent, (path, title)],
+                   search=search, show_kind=False)
+    return groups
 
 
 def _kind_pages(w: Writer, d: Directory) -> None:
@@ -402,30 +490,31 @@ def _kind_pages(w: Writer, d: Directory) -> None:
         groups = _grouped(d.by_kind[kind], d, lambda x: [d.province_of(x)], _province_order(), str)
         w.page(urls.kind_index_path(kind), "kind_index.html", vocab.KINDS.label(kind), kind=kind,
                how="Theo tỉnh/thành phố", total=len(d.by_kind[kind]),
-               groups=[_preview(name, cards, urls.province_path(name) + anchor(kind)) for name, cards in groups])
+               groups=[_preview(name, cards, urls.province_path(name) + anchor(kind), KIND_PREVIEW)
+                       for name, cards in groups])
     products = _grouped(d.by_kind["product"], d, Directory.sectors_of, vocab.SECTORS.codes(), str)
     w.page(urls.kind_index_path("product"), "kind_index.html", vocab.KINDS.label("product"), kind="product",
            how="Theo ngành", total=len(d.by_kind["product"]),
-           groups=[_preview(vocab.SECTORS.label(code), cards, urls.sector_path(code) + anchor("product"))
+           groups=[_preview(vocab.SECTORS.label(code), cards, urls.sector_path(code) + anchor("product"), KIND_PREVIEW)
                    for code, cards in products])
     # SCP models: a gallery grouped by the programme decision each came from.
-    models: dict[str, list[dict]] = defaultdict(list)
-    for m in d.by_kind["model"]:
-        models[m.programme.document].append({
-            **_card(m, d), "task": m.programme.task, "title": m.programme.title, "url": m.programme.url,
-            "year": m.year, "status": vocab.MODEL_STATUSES.label(m.status),
-            "sectors": [vocab.SECTORS.label(s) for s in m.sectors]})
-    w.page(urls.kind_index_path("model"), "models.html", vocab.KINDS.label("model"),
-           documents=sorted(models.items()), total=len(d.by_kind["model"]))
+    models = sorted(({**_card(m, d), "document": m.programme.document, "task": m.programme.task,
+                      "title": m.programme.title, "url": m.programme.url, "year": m.year,
+                      "status": vocab.MODEL_STATUSES.label(m.status),
+                      "sectors": [vocab.SECTORS.label(s) for s in m.sectors]} for m in d.by_kind["model"]),
+                    key=lambda card: card["document"])  # stable: by name within a document
+    _paged(w, urls.kind_index_path("model"), "models.html", vocab.KINDS.label("model"), models,
+           total=len(models))
     upcoming, past = d.exhibitions()
-    w.page(urls.kind_index_path("exhibition"), "exhibitions.html", vocab.KINDS.label("exhibition"),
-           upcoming=[_exhibition_row(x, d) for x in upcoming], past=[_exhibition_row(x, d) for x in past])
+    _two_sided(w, urls.kind_index_path("exhibition"), "exhibitions.html", vocab.KINDS.label("exhibition"),
+               {"upcoming": [_exhibition_row(x, d) for x in upcoming], "past": [_exhibition_row(x, d) for x in past]})
     for kind in ("offer", "demand"):
         items = d.by_kind[kind]
         active = [x for x in items if d.active(x)]
         expired = sorted((x for x in items if not d.active(x)), key=lambda x: (x.valid_until, x.id), reverse=True)
         w.page(urls.kind_index_path(kind), "exchange_index.html", vocab.KINDS.label(kind), kind=kind,
-               groups=[_preview(vocab.MATERIAL_CATEGORIES.label(code), rows, urls.board_path(code) + anchor(kind))
+               groups=[_preview(vocab.MATERIAL_CATEGORIES.label(code), rows, urls.board_path(code) + anchor(kind),
+                                KIND_PREVIEW)
                        for code, rows in _exchange_groups(active, d)],
                expired=[_card(x, d) for x in expired[:GROUP_PREVIEW]], expired_total=len(expired),
                total=len(items))
@@ -433,6 +522,7 @@ def _kind_pages(w: Writer, d: Directory) -> None:
 
 def _exhibition_row(x: Exhibition, d: Directory) -> dict:
     return {**_card(x, d), "when": x.when_label(), "venue": x.venue, "region": vocab.REGIONS.label(x.region),
+            "ics": urls.event_calendar_path(x) if x.start_date else None,
             "end_iso": x.last_day().isoformat(), "past": not x.is_upcoming(d.on),
             "status": vocab.EVENT_STATUSES.label(x.status) if x.status != "du_kien" else ""}
 
@@ -455,8 +545,10 @@ def _sector_pages(w: Writer, d: Directory) -> None:
     for code in vocab.SECTORS.codes():
         items = d.by_sector.get(code, [])
         rows.append({"label": vocab.SECTORS.label(code), "path": urls.sector_path(code), "count": len(items)})
-        w.page(urls.sector_path(code), "group.html", f"Ngành {vocab.SECTORS.label(code)}",
-               parent=(urls.SECTORS, "Ngành"), groups=_by_kind_cards(items, d), total=len(items))
+        title, search = f"Ngành {vocab.SECTORS.label(code)}", f"{urls.SEARCH}?nganh={code}"
+        groups = _group_pages(w, d, urls.sector_path(code), title, (urls.SECTORS, "Ngành"), items, search)
+        w.page(urls.sector_path(code), "group.html", title, parent=(urls.SECTORS, "Ngành"), groups=groups,
+               total=len(items), search=search)
     w.page(urls.SECTORS, "group_index.html", "Ngành", sections=[("", rows)])
 
 
@@ -466,8 +558,10 @@ def _province_pages(w: Writer, d: Directory) -> None:
         items = d.by_province.get(name, [])
         sections[vocab.REGIONS.label(vocab.region_of(name))].append(
             {"label": name, "path": urls.province_path(name), "count": len(items)})
-        w.page(urls.province_path(name), "group.html", name, parent=(urls.PROVINCES, "Tỉnh, thành phố"),
-               groups=_by_kind_cards(items, d), total=len(items))
+        parent, search = (urls.PROVINCES, "Tỉnh, thành phố"), f"{urls.SEARCH}?tinh={vocab.province_code(name)}"
+        groups = _group_pages(w, d, urls.province_path(name), name, parent, items, search)
+        w.page(urls.province_path(name), "group.html", name, parent=parent, groups=groups, total=len(items),
+               search=search)
     w.page(urls.PROVINCES, "group_index.html", "Tỉnh, thành phố", sections=list(sections.items()))
 
 
@@ -484,15 +578,17 @@ def _board_page(w: Writer, d: Directory) -> None:
         matched = sum(1 for row in sides["demand"] if row["matches"])
         rows.append({"label": label, "path": urls.board_path(code), "demands": len(sides["demand"]),
                      "offers": len(sides["offer"]), "matched": matched})
-        w.page(urls.board_path(code), "board.html", f"Cung cầu: {label}", demands=sides["demand"],
-               offers=sides["offer"], on=_date(d.on), parent=(urls.BOARD, "Bảng cung cầu"))
+        _two_sided(w, urls.board_path(code), "board.html", f"Cung cầu: {label}",
+                   {"demands": sides["demand"], "offers": sides["offer"]}, on=_date(d.on),
+                   parent=(urls.BOARD, "Bảng cung cầu"))
     w.page(urls.BOARD, "board_index.html", "Bảng cung cầu", categories=rows, on=_date(d.on))
 
 
 def _home_page(w: Writer, d: Directory) -> None:
     newest = sorted(d.listings, key=lambda x: (-x.date_added.toordinal(), name_order(x)))[:NEWEST_MAX]
     upcoming, _ = d.exhibitions()
-    counts = [(vocab.KINDS.label(k), urls.kind_index_path(k), len(d.by_kind[k])) for k in vocab.KINDS.codes()]
+    counts = [(k, vocab.KINDS.label(k), urls.kind_index_path(k), len(d.by_kind[k]),
+               sum(1 for x in d.by_kind[k] if x.sample)) for k in vocab.KINDS.codes()]
     w.page("", "home.html", "Danh bạ cung cầu sản phẩm thân thiện môi trường", searchable=True,
            counts=counts, newest=[{**_card(x, d), "date": _date(x.date_added)} for x in newest],
            upcoming=[_exhibition_row(x, d) for x in upcoming[:UPCOMING_MAX]], on=_date(d.on))
@@ -501,14 +597,16 @@ def _home_page(w: Writer, d: Directory) -> None:
 # --- Contributor guide, generated from the models ------------------------------------------
 
 
-def _guide_page(w: Writer) -> None:
-    vocabs = reference.vocabularies()
+def _guide_page(w: Writer, repository: str) -> None:
+    """How to add a listing (the no-software paths first), then one page per kind: its fields and template."""
     kinds = []
     for kind, model in MODELS.items():
         schema = model.model_json_schema()
-        kinds.append({
-            "code": kind, "label": vocab.KINDS.label(kind), "folder": f"listings/{kind}/",
-            "doc": (model.__doc__ or "").strip(), "fields": reference.field_rows(schema, schema.get("$defs", {}), "", vocabs),
-            "template": reference.yaml_template(kind),
-        })
-    w.page(urls.GUIDE, "guide.html", "Thêm, cập nhật thông tin", searchable=True, kinds=kinds)
+        k = {"code": kind, "label": vocab.KINDS.label(kind), "folder": f"listings/{kind}/",
+             "path": f"{urls.GUIDE}{urls.KIND_PATHS[kind]}/", "doc": (model.__doc__ or "").strip(),
+             "fields": reference.field_rows(schema, schema.get("$defs", {}), ""),
+             "template": reference.yaml_template(kind)}
+        kinds.append(k)
+        w.page(k["path"], "guide_kind.html", f"Hướng dẫn: {k['label']}", searchable=True, k=k)
+    w.page(urls.GUIDE, "guide.html", "Thêm, cập nhật thông tin", searchable=True, kinds=kinds, repository=repository,
+           limits=SCHEMA_LIMITS, schema_url=SCHEMA_URL)

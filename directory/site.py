@@ -18,7 +18,7 @@ Output is deterministic: statuses and "upcoming" are judged on the reference dat
 which is also given to mkdocs as SOURCE_DATE_EPOCH; the sitemap carries no build date.
 
 `build` and `generate` take an optional `phases` dict and add to it the seconds spent
-in each phase (validate, render, export, index, mkdocs); bench/run.py reports them.
+in each phase (validate, render, export, stats, index, mkdocs); bench/run.py reports them.
 
 `serve(listings_dir)` is the live preview: mkdocs serve over pages regenerated in
 `.cache/serve/` whenever a listing changes. This module prints progress to stderr;
@@ -41,14 +41,17 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+import yaml
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.plugins import BasePlugin
 
 from . import ROOT, urls
+from . import index as search
 from .export import write_exports
 from .index import write_search
 from .render import PROGRESS_EVERY, render_docs
+from .stats import write_stats
 from .status import DATED_LABELS, EXPIRING_DAYS, DateError, reference_date
 from .validate import validate_tree
 
@@ -106,9 +109,35 @@ class _RawPages(BasePlugin):
         return html if body is None else html.replace(f"<p>{_RAW_MARK}</p>", body, 1)
 
 
+class _SectionTabs(BasePlugin):
+    """Listing and group pages are not in the nav (it would hold thousands of entries), so the
+    theme highlights no tab for them. Mark the nav page of their section (the first part of the
+    URL: "san-pham/" for "san-pham/x/") active while such a page renders."""
+
+    def __init__(self):
+        super().__init__()
+        self.marked = None
+
+    def on_page_context(self, context, /, *, page, config, nav):
+        if page.is_homepage or page in nav.pages:
+            return context
+        section = page.url.split("/", 1)[0] + "/"
+        self.marked = next((p for p in nav.pages if p.url == section), None)
+        if self.marked is not None:
+            self.marked.active = True
+        return context
+
+    def on_post_page(self, output, /, *, page, config):
+        if self.marked is not None:
+            self.marked.active = False
+            self.marked = None
+        return output
+
+
 def add_plugins(config) -> None:
-    """Register the build's own plugins (raw pages, progress) on a loaded mkdocs config."""
+    """Register the build's own plugins (raw pages, section tabs, progress) on a loaded mkdocs config."""
     config.plugins["scp-raw-pages"] = _RawPages()
+    config.plugins["scp-section-tabs"] = _SectionTabs()
     config.plugins["scp-progress"] = _Progress()
 
 
@@ -124,8 +153,9 @@ def _timed(phases: dict | None, name: str):
 
 
 def generate(listings_dir: Path, docs_dir: Path, site_url: str, on: dt.date,
-             phases: dict | None = None) -> int:
-    """Validate and write all generated pages and data into `docs_dir`, judged on `on`. Returns the page count."""
+             phases: dict | None = None, exclude_samples: bool = False) -> int:
+    """Validate and write all generated pages and data into `docs_dir`, judged on `on`. Returns the page count.
+    With `exclude_samples`, listings marked `sample: true` are left out of everything."""
     if not listings_dir.is_dir():
         raise BuildError(f"không tìm thấy thư mục {listings_dir} / directory not found")
     with _timed(phases, "validate"):
@@ -133,16 +163,37 @@ def generate(listings_dir: Path, docs_dir: Path, site_url: str, on: dt.date,
         if not report.ok:
             raise BuildError(report.format() + "\nKhông dựng trang vì dữ liệu có lỗi / build stopped: invalid listings")
         listings = report.listings
+        if exclude_samples:
+            listings = without_samples(listings)
     say(f"{len(listings)} tin hợp lệ, ngày tham chiếu {on.isoformat()} / "
         f"{len(listings)} valid listings, reference date {on.isoformat()}")
     docs_dir.mkdir(parents=True, exist_ok=True)
     with _timed(phases, "render"):
-        pages = render_docs(listings, docs_dir, site_url, on, progress=say)
+        pages = render_docs(listings, docs_dir, site_url, on, progress=say, repository=repository_url())
     with _timed(phases, "export"):
         write_exports(listings, docs_dir, site_url, on)
+    with _timed(phases, "stats"):
+        write_stats(listings, docs_dir, site_url, on, listings_dir=listings_dir)
     with _timed(phases, "index"):
         write_search(listings, docs_dir, on)
     return pages
+
+
+def repository_url() -> str:
+    """The repository enterprises send listings to: `extra.repository` of mkdocs.yml, set once there."""
+    with CONFIG.open(encoding="utf-8") as handle:
+        return str((yaml.safe_load(handle).get("extra") or {}).get("repository") or "").rstrip("/")
+
+
+def without_samples(listings: list) -> list:
+    """The listings that are not samples; a real listing that names a sample organisation stops the build."""
+    samples = {x.id for x in listings if x.sample}
+    kept = [x for x in listings if not x.sample]
+    broken = sorted(f"{x.kind}/{x.id} → {x.owner_id()}" for x in kept if x.owner_id() in samples)
+    if broken:
+        raise BuildError("tin thật gắn với tổ chức mẫu, không thể bỏ dữ liệu mẫu / real listings name a sample "
+                         "organisation, so samples cannot be left out: " + ", ".join(broken))
+    return kept
 
 
 def mkdocs_config(docs_dir: Path, site_dir: Path, site_url: str, on: dt.date, **extra):
@@ -155,6 +206,8 @@ def mkdocs_config(docs_dir: Path, site_dir: Path, site_url: str, on: dt.date, **
     base["extra"]["reference_date_iso"] = on.isoformat()
     base["extra"]["status_labels"] = json.dumps(DATED_LABELS, ensure_ascii=False, sort_keys=True)
     base["extra"]["expiring_days"] = EXPIRING_DAYS
+    # what header-search.js loads, in order, the first time the header search box is used
+    base["extra"]["search_scripts"] = [f"{search.PAGE_DIR}/{name}" for name in (search.LUNR_FILE, search.CORE_FILE)]
     return base
 
 
@@ -193,7 +246,7 @@ def _quiet_mkdocs(on: dt.date):
 
 
 def build(listings_dir: Path, out_dir: Path, site_url: str = DEFAULT_SITE_URL,
-          phases: dict | None = None, on: dt.date | None = None) -> int:
+          phases: dict | None = None, on: dt.date | None = None, exclude_samples: bool = False) -> int:
     """Build the site into `out_dir`, replacing it only on success. Returns the page count.
     `on` is the reference date; None means `status.reference_date()` (SOURCE_DATE_EPOCH or today)."""
     started = time.perf_counter()
@@ -212,7 +265,7 @@ def build(listings_dir: Path, out_dir: Path, site_url: str = DEFAULT_SITE_URL,
                          f"cannot write into {out_dir.parent}") from None
     try:
         docs, site = work / "docs", work / "site"
-        pages = generate(listings_dir, docs, site_url, on, phases)
+        pages = generate(listings_dir, docs, site_url, on, phases, exclude_samples)
         say(f"đã tạo {pages} trang Markdown, đang chạy mkdocs / {pages} Markdown pages, running mkdocs")
         with _quiet_mkdocs(on), _timed(phases, "mkdocs"):
             config = mkdocs_config(docs, site, site_url, on)
@@ -327,11 +380,14 @@ SERVE_DIR = ROOT / ".cache" / "serve"
 _HOOK = '''"""Generated by directory/site.py: regenerate the pages before each preview build."""
 from pathlib import Path
 
-from directory.site import _RawPages, fingerprint, regenerate
+from directory.site import _RawPages, _SectionTabs, fingerprint, regenerate
 
 _raw = _RawPages()
 on_page_markdown = _raw.on_page_markdown
 on_page_content = _raw.on_page_content
+_tabs = _SectionTabs()
+on_page_context = _tabs.on_page_context
+on_post_page = _tabs.on_post_page
 _listings = Path({listings!r})
 # serve() generated the pages just before mkdocs imported this hook.
 _seen = {{"fingerprint": fingerprint(_listings)}}

@@ -1,6 +1,7 @@
 """Synthetic listings for benchmarks and tests: valid, varied, Vietnamese, reproducible.
 
     python -m directory.synthetic --count 10000 --out /tmp/bench [--seed 1] [--today 2025-09-01]
+                                  [--shape even|skewed]
 
 writes `/tmp/bench/listings/<kind>/<id>.yaml`. About 15% of the listings are
 organisations; every other listing belongs to (or is organised by) one of them, so
@@ -10,7 +11,14 @@ mostly valid with some expired or expiring, demands ask for what offers offer, a
 exhibitions spread over the two years either side of `today`. Every listing says
 `sample: true`: none of these firms is real, and web addresses use example.com.
 
-The same seed and the same `today` give the same bytes. This module writes data; it
+Two shapes: `even` spreads listings over every organisation, province and material
+category alike; `skewed` has the shape of a real directory, drawn from Zipf-like
+distributions: a handful of organisations own most listings (the first, a state agency,
+owns every model), two or three provinces (Hà Nội, Hồ Chí Minh City first) hold most
+listings, a few material categories hold most offers and demands, and descriptions are
+a mix of none, short and long.
+
+The same seed, `today` and shape give the same bytes. This module writes data; it
 does not validate it (`validate.py` does, see tests/test_synthetic.py).
 """
 
@@ -30,6 +38,11 @@ from . import vocab
 from .text import slugify
 
 PROVINCE_NAMES = list(vocab.PROVINCES.values())
+# The skewed shape ranks provinces by how many listings they get: the two big cities first.
+BIG_CITIES = ("Thành phố Hà Nội", "Thành phố Hồ Chí Minh", "Thành phố Hải Phòng", "Thành phố Đà Nẵng")
+RANKED_PROVINCES = [p for p in BIG_CITIES if p in PROVINCE_NAMES] + [p for p in PROVINCE_NAMES if p not in BIG_CITIES]
+SHAPES = ("even", "skewed")
+ZIPF = {"org": 1.3, "province": 1.6, "material": 1.4}  # exponents of the skewed shape: larger = steeper
 # Share of each kind, in percent; organisations first so that others can point at them.
 KIND_SHARES = {"organisation": 15, "product": 22, "recycler": 10, "model": 8, "distributor": 8,
                "exhibition": 5, "offer": 16, "demand": 16}
@@ -119,9 +132,11 @@ SENTENCES = (
 
 
 class _Generator:
-    def __init__(self, seed: int, today: dt.date):
+    def __init__(self, seed: int, today: dt.date, shape: str = "even"):
         self.rng = random.Random(seed)
         self.today = today
+        self.skewed = shape == "skewed"
+        self._weights: dict[tuple, list[float]] = {}
         self.ids: set[str] = set()
         self.tax_ids: set[str] = set()
         self.orgs: list[dict] = []
@@ -132,6 +147,18 @@ class _Generator:
 
     def pick(self, seq):
         return self.rng.choice(seq)
+
+    def ranked(self, seq: list, what: str):
+        """An item of `seq`: evenly, or (skewed shape) the r-th with weight 1/r^s (Zipf)."""
+        if not self.skewed:
+            return self.rng.choice(seq)
+        key = (what, len(seq))
+        if key not in self._weights:
+            self._weights[key] = [1 / rank ** ZIPF[what] for rank in range(1, len(seq) + 1)]
+        return self.rng.choices(seq, weights=self._weights[key])[0]
+
+    def owner(self) -> dict:
+        return self.ranked(self.orgs, "org")
 
     def brand(self) -> str:
         return " ".join(self.rng.sample(BRAND_WORDS, 2))
@@ -149,7 +176,7 @@ class _Generator:
         return self.today + dt.timedelta(days=self.rng.randint(lo, hi))
 
     def province(self) -> str:
-        return self.pick(PROVINCE_NAMES)
+        return self.ranked(RANKED_PROVINCES, "province") if self.skewed else self.pick(PROVINCE_NAMES)
 
     def tax_id(self) -> str:
         while True:
@@ -203,6 +230,8 @@ class _Generator:
         return contact
 
     def describe(self, first: str) -> str:
+        if self.skewed and self.rng.random() < 0.15:  # some firms write pages, most a line or two
+            return " ".join([first, *(self.pick(SENTENCES) for _ in range(self.rng.randint(15, 40)))])
         return " ".join([first, *self.rng.sample(SENTENCES, self.rng.randint(1, 3))])
 
     def base(self, kind: str, name: str, summary: str, description: str) -> dict:
@@ -218,6 +247,8 @@ class _Generator:
 
     def organisation(self) -> dict:
         org_type, brand = self.pick(ORG_TYPES), self.brand()
+        if self.skewed and not self.orgs:
+            org_type = "co_quan_nha_nuoc"
         province = self.province()
         sector_code = self.pick(vocab.SECTORS.codes())
         sector = vocab.SECTORS.label(sector_code)
@@ -241,7 +272,7 @@ class _Generator:
         return listing
 
     def product(self) -> dict:
-        org = self.pick(self.orgs)
+        org = self.owner()
         own = [p for p in PRODUCTS if p[0] == self.org_sector[org["id"]]]
         sector, noun = self.pick(own if own and self.rng.random() < 0.8 else PRODUCTS)
         name = f"{noun} {self.brand()}"
@@ -264,7 +295,7 @@ class _Generator:
         return listing
 
     def recycler(self) -> dict:
-        org, province = self.pick(self.orgs), self.province()
+        org, province = self.owner(), self.province()
         streams = self.rng.sample(vocab.WASTE_STREAMS.codes(), self.rng.randint(1, 3))
         services = sorted(self.rng.sample(vocab.RECYCLER_SERVICES.codes(), self.rng.randint(1, 3)),
                           key=vocab.RECYCLER_SERVICES.codes().index)
@@ -290,7 +321,7 @@ class _Generator:
         return listing
 
     def model(self) -> dict:
-        org = self.pick(self.orgs)
+        org = self.orgs[0] if self.skewed else self.pick(self.orgs)  # skewed: the ministry hosts every model
         sector = self.org_sector[org["id"]] if self.rng.random() < 0.7 else self.pick(vocab.SECTORS.codes())
         label = vocab.SECTORS.label(sector).lower()
         name = f"{self.pick(MODEL_TOPICS)} {label} tại {org['name']}"
@@ -306,7 +337,7 @@ class _Generator:
         return listing
 
     def distributor(self) -> dict:
-        org, province, brand = self.pick(self.orgs), self.province(), self.brand()
+        org, province, brand = self.owner(), self.province(), self.brand()
         name = f"{self.pick(('Siêu thị xanh', 'Chuỗi cửa hàng thực phẩm sạch', 'Trung tâm phân phối'))} {brand}"
         listing = self.owned("distributor", name, f"Cơ sở phân phối bền vững tại {province}.",
                              self.describe(f"{name} ưu tiên bày bán sản phẩm có nhãn sinh thái."), org)
@@ -343,13 +374,13 @@ class _Generator:
         return listing
 
     def exchange(self, kind: str) -> dict:
-        org = self.pick(self.orgs)
+        org = self.owner()
         if kind == "demand" and self.offers and self.rng.random() < 0.8:
             match = self.pick(self.offers)  # ask for what someone offers, often nearby
             category, material, unit = match["material_category"], match["material"], match["quantity"]["unit"]
             province = match["province"] if self.rng.random() < 0.5 else self.province()
         else:
-            (category, material, unit), province = self.pick(MATERIALS), self.province()
+            (category, material, unit), province = self.ranked(MATERIALS, "material"), self.province()
         verb = "Chào bán" if kind == "offer" else "Cần mua"
         short = province.removeprefix("Thành phố ")
         name = f"{verb} {material[0].lower()}{material[1:]} tại {short}"
@@ -388,9 +419,11 @@ def _counts(count: int) -> dict[str, int]:
     return counts
 
 
-def generate(count: int, seed: int = 0, today: dt.date | None = None) -> list[dict]:
+def generate(count: int, seed: int = 0, today: dt.date | None = None, shape: str = "even") -> list[dict]:
     """`count` listings as plain dicts, in the order they were made (organisations first)."""
-    gen = _Generator(seed, today or dt.date.today())
+    if shape not in SHAPES:
+        raise ValueError(f"shape must be one of {SHAPES}")
+    gen = _Generator(seed, today or dt.date.today(), shape)
     listings = []
     for kind, n in _counts(count).items():
         for _ in range(n):
@@ -439,11 +472,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--today", type=dt.date.fromisoformat, default=None,
                         help="ngày gốc cho hạn chứng nhận, YYYY-MM-DD / reference date (default: today)")
+    parser.add_argument("--shape", choices=SHAPES, default="even",
+                        help="even: đều; skewed: lệch như danh bạ thật / evenly spread, or skewed like a real directory")
     args = parser.parse_args(argv)
     if args.count < 1:
         parser.error("--count phải ≥ 1 / must be at least 1")
     try:
-        paths = write_tree(generate(args.count, args.seed, args.today), args.out)
+        paths = write_tree(generate(args.count, args.seed, args.today, args.shape), args.out)
     except FileExistsError as err:
         print(err, file=sys.stderr)
         return 1

@@ -36,6 +36,11 @@ def listing_path(listing: ListingBase) -> str:
     return f"{KIND_PATHS[listing.kind]}/{listing.id}/"
 
 
+def event_calendar_path(exhibition: ListingBase) -> str:
+    """The iCalendar file of one dated exhibition (its "Thêm vào lịch" link); a file, not a folder."""
+    return f"{OPEN_DATA}{KIND_PATHS['exhibition']}/{exhibition.id}.ics"
+
+
 def kind_index_path(kind: str) -> str:
     return f"{KIND_PATHS[kind]}/"
 

@@ -104,9 +104,11 @@ class Watch:
 
 
 def header_search(tab, text: str) -> list[str]:
-    """Type `text` into mkdocs-material's header search and return the result items' text."""
+    """Type `text` into the header search box (the directory's type-ahead) and return the
+    suggestions' text, once they are shown."""
     box = tab.locator("input.md-search__input")
     box.click()
     box.type(text)
-    tab.wait_for_selector(".md-search-result__item")
+    # the final state, not the first suggestion: those of a half-typed query can come first
+    tab.wait_for_function("text => document.getElementById('scp-ta-list').dataset.query === text", arg=text)
     return tab.locator(".md-search-result__item").all_inner_texts()

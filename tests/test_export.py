@@ -178,6 +178,29 @@ def test_neutralise(cell, expected):
     assert export.neutralise(cell) == expected
 
 
+@pytest.mark.parametrize("cell", [
+    "\uff1d1+1", "\uff0b84", "\uff0d5", "\uff20SUM(A1)",  # full-width ＝ ＋ － ＠
+    "\ufe661+1", "\ufe62x", "\ufe63x", "\ufe6bx", "\u22125", "\u207a1", "\u207c1",  # small forms, minus sign...
+    " =1+1", "  +84", "\u00a0=1+1", "\u3000\uff1d1+1", "\u200b=1+1", "\ufeff@SUM(A1)", "\x00=1", " \u200d -5",
+])
+def test_neutralise_full_width_and_hidden_formula_starts(cell):
+    assert export.neutralise(cell) == "'" + cell
+
+
+@pytest.mark.parametrize("cell", [" x", "\u00a0Hà Nội", "\uff21BC", "1=1", "a\uff1db", "\u2013 gạch ngang", "'=x"])
+def test_neutralise_leaves_harmless_text(cell):
+    assert export.neutralise(cell) == cell
+
+
+def test_full_width_formula_in_a_listing_is_neutralised_in_csv():
+    record = {"id": "x", "kind": "product", "name": "\uff1dHYPERLINK(\"http://evil.example\")",
+              "summary": " =1+1", "environmental_claims": ["\uff0d30%"]}
+    rows = list(csv.DictReader(io.StringIO(export.csv_text("product", [record]), newline="")))
+    assert rows[0]["name"] == "'\uff1dHYPERLINK(\"http://evil.example\")"
+    assert rows[0]["summary"] == "' =1+1"
+    assert rows[0]["environmental_claims"] == "'\uff0d30%"
+
+
 # --- iCalendar -------------------------------------------------------------------
 
 
@@ -201,8 +224,8 @@ def test_ics_one_vevent_per_dated_exhibition(out):
 def test_open_data_page_links_every_file_and_counts_undated(out):
     page = (out / "index.md").read_text(encoding="utf-8")
     assert page.startswith("# Dữ liệu mở / Open data\n")
-    files = sorted(p.name for p in out.iterdir() if p.name != "index.md")
-    assert len(files) == 2 * len(MODELS) + 3
+    files = sorted(p.name for p in out.iterdir() if p.is_file() and p.name != "index.md")
+    assert len(files) == 2 * len(MODELS) + 4  # listings.json, danh-ba.xlsx, the calendar and the feed
     for name in files:
         assert f"[{name}]({name})" in page
     assert "1 triển lãm chưa công bố ngày" in page
@@ -252,8 +275,8 @@ def test_two_runs_are_byte_identical(listings, tmp_path):
     export.write_exports(listings, tmp_path / "a", SITE, ON)
     export.write_exports(list(reversed(listings)), tmp_path / "b", SITE, ON)
     a, b = tmp_path / "a" / urls.OPEN_DATA, tmp_path / "b" / urls.OPEN_DATA
-    names = sorted(p.name for p in a.iterdir())
-    assert names == sorted(p.name for p in b.iterdir())
+    names = sorted(str(p.relative_to(a)) for p in a.rglob("*") if p.is_file())
+    assert names == sorted(str(p.relative_to(b)) for p in b.rglob("*") if p.is_file())
     for name in names:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
         if name.endswith((".json", ".md", ".atom")):
@@ -553,3 +576,16 @@ def test_front_matter_round_trips_every_code_point(tmp_path):
     line = text.split("\n")[1]
     assert line.startswith('title: "') and line.endswith('"') and line.isprintable()
     assert yaml.load(line, Loader=yaml.CSafeLoader) == {"title": str(escape(title))}
+
+
+def test_each_dated_exhibition_has_its_own_calendar_file(out):
+    """The "Thêm vào lịch" link of an exhibition: one VEVENT, the event's own calendar name."""
+    files = sorted((out / "trien-lam").glob("*.ics"))
+    everything = icalendar.Calendar.from_ical((out / export.CALENDAR).read_bytes())
+    uids = sorted(str(e["uid"]) for e in everything.walk("VEVENT"))
+    assert files and [f"{f.stem}@scp.gov.vn" for f in files] == uids  # dated ones only, like the calendar
+    for path in files:
+        one = icalendar.Calendar.from_ical(path.read_bytes())
+        (event,) = one.walk("VEVENT")
+        assert str(event["uid"]) == f"{path.stem}@scp.gov.vn"
+        assert str(one["x-wr-calname"]) in str(event["summary"])

@@ -155,8 +155,8 @@ def _strings(value):
             yield from _strings(item)
 
 
-def _front_matter_and_body(text: str, title: str) -> None:
-    expected = {"title": str(escape(title)), "search": {"exclude": True}}
+def _front_matter_and_body(text: str, title: str, sample: bool) -> None:
+    expected = {"title": str(escape(title)), "search": {"exclude": True}, **({"robots": "noindex"} if sample else {})}
     front, sep, _ = text[len("---\n"):].partition("\n---\n\n")
     assert text.startswith("---\n") and sep
     assert yaml.load(front, Loader=yaml.CSafeLoader) == expected  # tests/test_export.py: yaml.safe_load too
@@ -196,7 +196,7 @@ def check_outputs(listing, organisations: dict, writer: render.Writer) -> None:
     directory = render.Directory([listing, *organisations.values()], ON)
     render._listing_page(writer, directory, listing, SITE)
     page = writer.docs_dir / urls.listing_path(listing) / "index.md"
-    _front_matter_and_body(page.read_text(encoding="utf-8"), listing.name)
+    _front_matter_and_body(page.read_text(encoding="utf-8"), listing.name, listing.sample)
 
 
 # --- The run ---------------------------------------------------------------------------------

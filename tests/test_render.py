@@ -8,13 +8,15 @@ change with `UPDATE_GOLDEN=1 pytest tests/test_render.py`.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 import os
 from pathlib import Path
 
 import pytest
 import yaml
 
-from directory import reference, render
+from directory import models, reference, render, urls
 from directory.models import MODELS
 from directory.validate import validate_tree
 
@@ -96,13 +98,17 @@ def test_exhibitions_split_by_reference_date():
     assert [x.id for x in upcoming] == ["trien-lam-bac"] and [x.id for x in past] == ["hoi-cho-nam-2024"]
 
 
-def test_guide_lists_every_field_of_every_model(docs):
+def test_guide_has_a_page_per_kind_listing_every_field(docs):
     guide = (docs / "huong-dan/index.md").read_text(encoding="utf-8")
+    # the no-software paths come before the commands
+    assert guide.index("dang-ky-thong-tin.yml") < guide.index("Create new file") < guide.index("build.py validate")
     for kind, model in MODELS.items():
-        assert f'id="{kind}"' in guide
-        for name, field in model.model_fields.items():
-            assert f"<code>{name}</code>" in guide, (kind, name)
-    assert "<code>det_may</code> Dệt may" in guide
+        path = f"huong-dan/{urls.KIND_PATHS[kind]}/"
+        assert f'href="../{path}"' in guide  # the guide links each kind's page
+        page = (docs / path / "index.md").read_text(encoding="utf-8")
+        for name in model.model_fields:
+            assert f"<code>{name}</code>" in page, (kind, name)
+    assert "<code>det_may</code> Dệt may" in (docs / "huong-dan/san-pham/index.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("kind", list(MODELS))
@@ -131,19 +137,63 @@ def test_describe_keeps_the_markdown_subset():
 
 
 def test_index_pages_stay_bounded_and_link_to_the_rest(tmp_path, monkeypatch):
-    """A kind's index shows at most GROUP_PREVIEW cards per group and links to the full group page,
+    """A kind's index shows at most KIND_PREVIEW cards per group and links to the full group page,
     so its size does not grow with the number of listings; the board splits by material."""
     from directory import synthetic
     synthetic.write_tree(synthetic.generate(400, seed=3, today=ON), tmp_path / "syn")
     listings = validate_tree(tmp_path / "syn" / "listings", today=ON).listings
-    monkeypatch.setattr(render, "GROUP_PREVIEW", 2)
+    monkeypatch.setattr(render, "KIND_PREVIEW", 2)
     docs = tmp_path / "docs"
     render.render_docs(listings, docs, "https://scp.gov.vn/", ON)
     page = (docs / "doanh-nghiep" / "index.md").read_text(encoding="utf-8")
     groups = page.count('<h2 id="nhom-')
     cards = page.count("<li><a href=") - groups  # minus the table of contents
-    assert 0 < cards <= groups * render.GROUP_PREVIEW
+    assert 0 < cards <= groups * render.KIND_PREVIEW
     assert "Xem tất cả" in page and "../tinh-thanh/" in page and "#doanh-nghiep" in page
     board = (docs / "cung-cau" / "index.md").read_text(encoding="utf-8")
     category_pages = sorted((docs / "cung-cau").glob("*/index.md"))
     assert category_pages and all(f'cung-cau/{p.parent.name}/"' in board for p in category_pages)
+
+
+def test_long_lists_are_paginated_and_every_listing_is_reachable(tmp_path, monkeypatch):
+    """One organisation owning hundreds of listings (the skewed shape of a real directory): its page
+    shows GROUP_PREVIEW per kind, and every listing is on one of the numbered pages of its kind."""
+    from directory import synthetic
+    synthetic.write_tree(synthetic.generate(400, seed=3, today=ON), tmp_path / "syn")
+    listings = validate_tree(tmp_path / "syn" / "listings", today=ON).listings
+    owner = max((x for x in listings if x.kind == "organisation"),
+                key=lambda org: sum(1 for x in listings if x.owner_id() == org.id))
+    listings = [x.model_copy(update={"organisation": owner.id}) if hasattr(x, "organisation") else x
+                for x in listings]
+    monkeypatch.setattr(render, "PAGE_SIZE", 10)
+    docs = tmp_path / "docs"
+    render.render_docs(listings, docs, "https://scp.gov.vn/", ON)
+    base = docs / "doanh-nghiep" / owner.id
+    page = (base / "index.md").read_text(encoding="utf-8")
+    assert page.count("Xem tất cả") >= 3
+    for kind in ("product", "offer", "demand"):
+        owned = {x.id for x in listings if x.kind == kind and x.owner_id() == owner.id}
+        pages = sorted((base / urls.KIND_PATHS[kind]).glob("**/index.md"))
+        assert len(pages) == -(-len(owned) // 10) > 1, kind
+        seen = set()
+        for numbered in pages:
+            text = numbered.read_text(encoding="utf-8")
+            found = set(re.findall(rf'href="(?:\.\./)+{urls.KIND_PATHS[kind]}/([a-z0-9-]+)/"', text))
+            assert 0 < len(found) <= 10
+            seen |= found
+        assert seen == owned, kind
+
+
+def test_a_field_declared_once_reaches_page_export_schema_and_guide(tmp_path):
+    """`minimum_order` was added to Offer with one edit in models.py: the page's facts, the open
+    data, the editor schema, the template and the guide all show it without another edit."""
+    from directory import export, schema
+    offer = next(x for x in validate_tree(SITE_FIXTURES, today=ON).listings if x.kind == "offer")
+    offer = offer.model_copy(update={"minimum_order": models.Quantity(amount=2, unit="TNE")})
+    facts = dict(render._facts(offer, render.Directory([offer], ON)))
+    assert facts["Đơn hàng tối thiểu"] == ["2 tấn"]
+    assert export.listing_record(offer, "https://scp.gov.vn/", ON)["minimum_order"] == {"amount": 2.0, "unit": "TNE", "per": None}
+    assert "minimum_order.amount" in export.csv_columns("offer")
+    assert "minimum_order" in json.dumps(schema.json_schema())
+    assert "# minimum_order:" in reference.yaml_template("offer")
+    assert "minimum_order" in {row["path"] for row in reference.field_rows(models.Offer.model_json_schema(), models.Offer.model_json_schema().get("$defs", {}), "")}

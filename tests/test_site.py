@@ -110,8 +110,42 @@ def test_sections_and_special_pages(built):
 
 def test_sitemap_uses_site_url_and_no_build_date(built):
     sitemap = (built / "sitemap.xml").read_text(encoding="utf-8")
-    assert "<loc>https://scp.gov.vn/san-pham/tui-giay/</loc>" in sitemap
+    assert "<loc>https://scp.gov.vn/san-pham/hop-carton/</loc>" in sitemap
     assert "lastmod" not in sitemap
+
+
+def test_sample_pages_are_noindex_and_out_of_the_sitemap(built):
+    sitemap = (built / "sitemap.xml").read_text(encoding="utf-8")
+    sample = (built / "san-pham" / "tui-giay" / "index.html").read_text(encoding="utf-8")  # sample: true
+    real = (built / "san-pham" / "hop-carton" / "index.html").read_text(encoding="utf-8")
+    assert '<meta name="robots" content="noindex">' in sample and "Dữ liệu mẫu" in sample
+    assert 'name="robots"' not in real
+    assert "san-pham/tui-giay/" not in sitemap and "doanh-nghiep/xanh-ha-noi/" not in sitemap
+
+
+def test_exclude_samples_leaves_them_out_of_everything(tmp_path):
+    shipped = site.ROOT / "listings"  # the ministry's real listings and samples of every kind
+    out = tmp_path / "site"
+    assert cli.main(["build", "--listings", str(shipped), "--out", str(out), "--date", "2026-11-23",
+                     "--exclude-samples"]) == 0
+    samples = {p.stem for p in shipped.rglob("*.yaml") if "sample: true" in p.read_text(encoding="utf-8")}
+    assert len(samples) > 30
+    assert (out / "doanh-nghiep" / "bo-cong-thuong" / "index.html").is_file()
+    assert not [p for p in out.rglob("index.html") if p.parent.name in samples]
+    texts = [p.read_text(encoding="utf-8") for p in out.rglob("*")
+             if p.is_file() and p.suffix in (".html", ".json", ".csv", ".ics", ".atom", ".xml")]
+    for sample in samples:
+        assert not [t for t in texts if f"/{sample}/" in t or f'"{sample}"' in t], sample
+    assert "Dữ liệu mẫu" not in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_exclude_samples_refuses_a_real_listing_of_a_sample_organisation(tmp_path, capsys):
+    listings = tmp_path / "listings"
+    shutil.copytree(SITE_FIXTURES, listings)
+    real = listings / "product" / "hop-carton.yaml"
+    assert "organisation: xanh-ha-noi" in real.read_text(encoding="utf-8")  # a sample organisation
+    assert cli.main(["build", "--listings", str(listings), "--out", str(tmp_path / "s"), "--exclude-samples"]) == 1
+    assert "product/hop-carton → xanh-ha-noi" in capsys.readouterr().err
 
 
 def test_builtin_search_skips_listing_pages(built):

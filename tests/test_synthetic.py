@@ -115,3 +115,27 @@ def test_benchmark_runs_at_a_tiny_count(capsys):
     assert bench.main(["--counts", "16,32", "--repeat", "1"]) == 0
     out = capsys.readouterr().out
     assert "median/s" in out and "32 vs 16" in out
+
+
+def test_the_skewed_shape_looks_like_a_real_directory(tmp_path):
+    """A few owners, two or three provinces and a few material categories hold most listings;
+    the first organisation hosts every model. Valid, and the same bytes for the same seed."""
+    from collections import Counter
+
+    from directory.models import province_of
+    listings = synthetic.generate(1200, seed=5, today=TODAY, shape="skewed")
+    assert synthetic.generate(1200, seed=5, today=TODAY, shape="skewed") == listings
+    synthetic.write_tree(listings, tmp_path)
+    report = validate_tree(tmp_path / "listings", today=TODAY)
+    assert report.ok, report.format()
+    valid = report.listings
+    orgs = {x.id: x for x in valid if x.kind == "organisation"}
+    owners = Counter(x.owner_id() for x in valid if x.kind != "organisation")
+    assert owners.most_common(1)[0][1] > 0.25 * sum(owners.values())
+    assert {x.owner_id() for x in valid if x.kind == "model"} == {listings[0]["id"]}  # the first one made
+    provinces = Counter(province_of(x, orgs) for x in valid)
+    assert sum(n for _, n in provinces.most_common(3)) > 0.6 * len(valid)
+    categories = Counter(x.material_category for x in valid if x.kind in ("offer", "demand"))
+    assert sum(n for _, n in categories.most_common(3)) > 0.5 * sum(categories.values())
+    spread = synthetic.generate(1200, seed=5, today=TODAY)
+    assert Counter(x.get("organisation") for x in spread if "organisation" in x).most_common(1)[0][1] < 30

@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import intake, reference, schema
+from . import guide, intake, schema
 from .models import MODELS
 from .ownership import check_pull_request
 from .status import DateError, reference_date
@@ -113,11 +113,13 @@ def _build(args) -> int:
         if args.out.exists():
             print(f"{args.out} được giữ nguyên / {args.out} is unchanged", file=sys.stderr)
         return 1
+    print(f"Xem trang / view it: python -m http.server -d {args.out} 8000, rồi mở / then open "
+          f"http://127.0.0.1:8000/ (hoặc / or `make serve` để xem trước khi sửa tin / to preview while editing)")
     return 0
 
 
 def _new(args) -> int:
-    listing_id, text = reference.new_listing(args.kind, args.name, dt.date.today())
+    listing_id, text = guide.new_listing(args.kind, args.name, dt.date.today())
     path = args.listings / args.kind / f"{listing_id}.yaml"
     if not listing_id:
         print("tên phải có chữ hoặc số / the name needs letters or digits", file=sys.stderr)
@@ -135,7 +137,7 @@ def _new(args) -> int:
 def _templates(args) -> int:
     TEMPLATES_DIR.mkdir(exist_ok=True)
     for kind in MODELS:
-        (TEMPLATES_DIR / f"{kind}.yaml").write_text(reference.yaml_template(kind), encoding="utf-8")
+        (TEMPLATES_DIR / f"{kind}.yaml").write_text(guide.yaml_template(kind), encoding="utf-8")
     print(f"đã ghi {len(MODELS)} mẫu vào {TEMPLATES_DIR}/ / wrote the templates")
     return 0
 

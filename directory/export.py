@@ -206,10 +206,18 @@ def newest(listings: list[ListingBase], count: int = FEED_SIZE) -> list[ListingB
     return sorted(by_kind, key=lambda x: x.date_added, reverse=True)[:count]
 
 
+def last_change(listing: ListingBase, changed: dict[str, dt.date]) -> dt.date:
+    """When a listing last changed: its file's last commit (`changed`, from history.git_dates),
+    never before the day it was listed (an uncommitted file, or outside git: `date_added`)."""
+    return max(listing.date_added, changed.get(f"{listing.kind}/{listing.id}.yaml", listing.date_added))
+
+
 def atom_bytes(listings: list[ListingBase], organisations: dict[str, Organisation],
-               site_url: str, on: dt.date) -> bytes:
-    """A valid Atom 1.0 feed of the newest listings, written with xml.etree (which escapes all text)."""
-    entries = newest(listings)
+               site_url: str, on: dt.date, changed: dict[str, dt.date] | None = None) -> bytes:
+    """A valid Atom 1.0 feed of the most recently changed listings, written with xml.etree (which
+    escapes all text): `updated` is the last commit of the listing's file, so subscribers see edits."""
+    changed = changed or {}
+    entries = sorted(newest(listings, len(listings)), key=lambda x: last_change(x, changed), reverse=True)[:FEED_SIZE]
     feed_url = site_url + urls.OPEN_DATA + FEED
 
     def sub(parent, tag, text=None, **attrs):
@@ -223,7 +231,7 @@ def atom_bytes(listings: list[ListingBase], organisations: dict[str, Organisatio
     sub(feed, "title", "Danh bạ cung cầu SCP — tin mới / SCP directory — newest listings")
     sub(feed, "subtitle", "Sản phẩm xanh, cơ sở tái chế, mô hình, triển lãm, chào bán và nhu cầu mua mới đăng "
                           "/ Newly listed green products, recyclers, models, exhibitions, offers and demands")
-    sub(feed, "updated", _atom_time(entries[0].date_added if entries else on))
+    sub(feed, "updated", _atom_time(last_change(entries[0], changed) if entries else on))
     sub(feed, "link", rel="self", type="application/atom+xml", href=feed_url)
     sub(feed, "link", rel="alternate", type="text/html", href=site_url)
     author = sub(feed, "author")
@@ -235,7 +243,7 @@ def atom_bytes(listings: list[ListingBase], organisations: dict[str, Organisatio
         entry = sub(feed, "entry")
         sub(entry, "id", url)
         sub(entry, "title", (SAMPLE_PREFIX if listing.sample else "") + listing.name)
-        sub(entry, "updated", _atom_time(listing.date_added))
+        sub(entry, "updated", _atom_time(last_change(listing, changed)))
         sub(entry, "published", _atom_time(listing.date_added))
         sub(entry, "link", rel="alternate", type="text/html", href=url)
         org = organisations.get(listing.owner_id() or "")
@@ -316,7 +324,8 @@ def _write(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
-def write_exports(listings: list[ListingBase], docs_dir: Path, site_url: str, on: dt.date) -> None:
+def write_exports(listings: list[ListingBase], docs_dir: Path, site_url: str, on: dt.date,
+                  changed: dict[str, dt.date] | None = None) -> None:
     """Write every open-data file and the open-data page under docs_dir / urls.OPEN_DATA."""
     site_url = urls.site_base(site_url)
     out = Path(docs_dir) / urls.OPEN_DATA
@@ -351,7 +360,7 @@ def write_exports(listings: list[ListingBase], docs_dir: Path, site_url: str, on
             _write(path, calendar_bytes([ex], site_url, on, name=ex.name))
     files.append((CALENDAR, "Lịch triển lãm, hội chợ / Exhibition calendar (iCalendar)", dated))
     organisations = {x.id: x for x in ordered if isinstance(x, Organisation)}
-    _write(out / FEED, atom_bytes(ordered, organisations, site_url, on))
+    _write(out / FEED, atom_bytes(ordered, organisations, site_url, on, changed))
     files.append((FEED, f"{FEED_SIZE} thông tin mới nhất / {FEED_SIZE} newest listings (Atom)",
                   min(FEED_SIZE, len(ordered))))
     page = _index_page(files, out, on, len(exhibitions) - dated, len(records))

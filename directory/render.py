@@ -36,7 +36,7 @@ import material
 import nh3
 from markupsafe import Markup, escape
 
-from . import ROOT, reference, urls, vocab
+from . import ROOT, guide, urls, vocab
 from .export import CALENDAR, json_ld, json_ld_text
 from .schema import SCHEMA_LIMITS, SCHEMA_URL
 from .models import (
@@ -99,7 +99,7 @@ def _tel(phone: str) -> str:
 # --- The set of listings, indexed once ------------------------------------------------
 
 
-class Directory:
+class Catalogue:
     """All listings with the indexes pages need; built in one pass, O(N)."""
 
     def __init__(self, listings: Iterable[ListingBase], on: dt.date):
@@ -140,7 +140,7 @@ class Directory:
             return [(listing.kind, "material", listing.material_category)]
         if isinstance(listing, Recycler):
             return [(listing.kind, "waste", w) for w in listing.waste_streams]
-        return [(listing.kind, "sector", s) for s in Directory.sectors_of(listing)]
+        return [(listing.kind, "sector", s) for s in Catalogue.sectors_of(listing)]
 
     def related(self, listing: ListingBase) -> list[ListingBase]:
         """Up to RELATED_MAX listings: same organisation first, then same kind and topic."""
@@ -244,7 +244,7 @@ def _fact_values(value, info) -> list:
     return [text for item in items for text in _fact_texts(item)]
 
 
-def _facts(listing: ListingBase, d: Directory) -> list[tuple[str, list]]:
+def _facts(listing: ListingBase, d: Catalogue) -> list[tuple[str, list]]:
     """(label, [text or (text, path-or-url)]) rows: the fields the model marks `Show(fact=True)`,
     by `order` then declaration. A listing without a place of its own shows its organisation's."""
     model = type(listing)
@@ -278,14 +278,14 @@ def _certificates(listing: ListingBase, on: dt.date) -> list[dict]:
     return out
 
 
-def _contact(listing: ListingBase, d: Directory) -> Contact | None:
+def _contact(listing: ListingBase, d: Catalogue) -> Contact | None:
     contact = getattr(listing, "contact", None)
     if contact is None and (org := d.organisations.get(listing.owner_id() or "")):
         contact = org.contact
     return contact
 
 
-def _card(listing: ListingBase, d: Directory) -> dict:
+def _card(listing: ListingBase, d: Catalogue) -> dict:
     """What an index row or a related-listing link shows."""
     until = certified_until(listing, d.on) if has_certificates(listing) else None
     return {
@@ -351,7 +351,7 @@ class Writer:
 def render_docs(listings: Iterable[ListingBase], docs_dir: Path, site_url: str, on: dt.date,
                 progress: Progress | None = None, repository: str = "") -> int:
     """Write every page into `docs_dir` (which should be empty). Returns the page count."""
-    d = Directory(listings, on)
+    d = Catalogue(listings, on)
     w = Writer(docs_dir, progress)
     shutil.copytree(TEMPLATES / "assets", docs_dir / "assets", dirs_exist_ok=True)
     for listing in d.listings:
@@ -365,7 +365,7 @@ def render_docs(listings: Iterable[ListingBase], docs_dir: Path, site_url: str, 
     return w.count
 
 
-def _status_line(listing: ListingBase, d: Directory) -> dict | None:
+def _status_line(listing: ListingBase, d: Catalogue) -> dict | None:
     """The one status a buyer needs first: a certificate's, an offer's validity, an event's date."""
     if isinstance(listing, Exchange):
         state = badge_status("exchange", listing.valid_from, listing.valid_until, d.on)
@@ -386,7 +386,7 @@ def _status_line(listing: ListingBase, d: Directory) -> dict | None:
     return None
 
 
-def _listing_page(w: Writer, d: Directory, listing: ListingBase, site_url: str) -> None:
+def _listing_page(w: Writer, d: Catalogue, listing: ListingBase, site_url: str) -> None:
     org = d.organisations.get(listing.owner_id() or "")
     certificates = _certificates(listing, d.on)
     context = {
@@ -413,12 +413,12 @@ def _listing_page(w: Writer, d: Directory, listing: ListingBase, site_url: str) 
     w.page(urls.listing_path(listing), "listing.html", listing.name, noindex=listing.sample, **context)
 
 
-def _exchange_row(x: Exchange, d: Directory) -> dict:
+def _exchange_row(x: Exchange, d: Catalogue) -> dict:
     return {**_card(x, d), "material": x.material, "quantity": _quantity(x.quantity),
             "until": _date(x.valid_until), "until_iso": x.valid_until.isoformat(), "category": vocab.MATERIAL_CATEGORIES.label(x.material_category)}
 
 
-def _grouped(items: Iterable[ListingBase], d: Directory, key: Callable, order: list[str],
+def _grouped(items: Iterable[ListingBase], d: Catalogue, key: Callable, order: list[str],
              label: Callable[[str], str]) -> list[tuple[str, list[dict]]]:
     groups: dict[str, list[dict]] = defaultdict(list)
     for item in items:
@@ -469,7 +469,7 @@ def _two_sided(w: Writer, path: str, template: str, title: str, sides: dict[str,
                paging=_paging(paths, n, longest, per_side), **context)
 
 
-def _group_pages(w: Writer, d: Directory, path: str, title: str, parent: tuple[str, str],
+def _group_pages(w: Writer, d: Catalogue, path: str, title: str, parent: tuple[str, str],
                  items: list[ListingBase], search: str) -> list[dict]:
     """A province's, sector's or organisation's listings: up to GROUP_PREVIEW per kind on `path`,
     each kind in full over the pages of `path`<kind>/."""
@@ -483,7 +483,7 @@ def _group_pages(w: Writer, d: Directory, path: str, title: str, parent: tuple[s
     return groups
 
 
-def _kind_pages(w: Writer, d: Directory) -> None:
+def _kind_pages(w: Writer, d: Catalogue) -> None:
     """Index pages whose size is bounded: groups × GROUP_PREVIEW cards, never all listings."""
     anchor = lambda kind: "#" + urls.KIND_PATHS[kind]  # noqa: E731
     for kind in ("organisation", "recycler", "distributor"):
@@ -492,7 +492,7 @@ def _kind_pages(w: Writer, d: Directory) -> None:
                how="Theo tỉnh/thành phố", total=len(d.by_kind[kind]),
                groups=[_preview(name, cards, urls.province_path(name) + anchor(kind), KIND_PREVIEW)
                        for name, cards in groups])
-    products = _grouped(d.by_kind["product"], d, Directory.sectors_of, vocab.SECTORS.codes(), str)
+    products = _grouped(d.by_kind["product"], d, Catalogue.sectors_of, vocab.SECTORS.codes(), str)
     w.page(urls.kind_index_path("product"), "kind_index.html", vocab.KINDS.label("product"), kind="product",
            how="Theo ngành", total=len(d.by_kind["product"]),
            groups=[_preview(vocab.SECTORS.label(code), cards, urls.sector_path(code) + anchor("product"), KIND_PREVIEW)
@@ -520,27 +520,27 @@ def _kind_pages(w: Writer, d: Directory) -> None:
                total=len(items))
 
 
-def _exhibition_row(x: Exhibition, d: Directory) -> dict:
+def _exhibition_row(x: Exhibition, d: Catalogue) -> dict:
     return {**_card(x, d), "when": x.when_label(), "venue": x.venue, "region": vocab.REGIONS.label(x.region),
             "ics": urls.event_calendar_path(x) if x.start_date else None,
             "end_iso": x.last_day().isoformat(), "past": not x.is_upcoming(d.on),
             "status": vocab.EVENT_STATUSES.label(x.status) if x.status != "du_kien" else ""}
 
 
-def _exchange_groups(items: list[Exchange], d: Directory) -> list[tuple[str, list[dict]]]:
+def _exchange_groups(items: list[Exchange], d: Catalogue) -> list[tuple[str, list[dict]]]:
     groups: dict[str, list[dict]] = defaultdict(list)
     for x in items:
         groups[x.material_category].append(_exchange_row(x, d))
     return [(c, groups[c]) for c in vocab.MATERIAL_CATEGORIES.codes() if groups.get(c)]
 
 
-def _by_kind_cards(items: list[ListingBase], d: Directory) -> list[tuple[str, list[dict], str]]:
+def _by_kind_cards(items: list[ListingBase], d: Catalogue) -> list[tuple[str, list[dict], str]]:
     """(kind label, cards, anchor) per kind; the anchor is what kind index pages link to."""
     return [(vocab.KINDS.label(kind), cards, urls.KIND_PATHS[kind])
             for kind, cards in _grouped(items, d, lambda x: [x.kind], vocab.KINDS.codes(), str)]
 
 
-def _sector_pages(w: Writer, d: Directory) -> None:
+def _sector_pages(w: Writer, d: Catalogue) -> None:
     rows = []
     for code in vocab.SECTORS.codes():
         items = d.by_sector.get(code, [])
@@ -552,7 +552,7 @@ def _sector_pages(w: Writer, d: Directory) -> None:
     w.page(urls.SECTORS, "group_index.html", "Ngành", sections=[("", rows)])
 
 
-def _province_pages(w: Writer, d: Directory) -> None:
+def _province_pages(w: Writer, d: Catalogue) -> None:
     sections: dict[str, list] = defaultdict(list)
     for name in _province_order():
         items = d.by_province.get(name, [])
@@ -565,7 +565,7 @@ def _province_pages(w: Writer, d: Directory) -> None:
     w.page(urls.PROVINCES, "group_index.html", "Tỉnh, thành phố", sections=list(sections.items()))
 
 
-def _board_page(w: Writer, d: Directory) -> None:
+def _board_page(w: Writer, d: Catalogue) -> None:
     """The board: an overview of material categories, and one page per category with matches."""
     rows = []
     for code in vocab.MATERIAL_CATEGORIES.codes():
@@ -584,7 +584,7 @@ def _board_page(w: Writer, d: Directory) -> None:
     w.page(urls.BOARD, "board_index.html", "Bảng cung cầu", categories=rows, on=_date(d.on))
 
 
-def _home_page(w: Writer, d: Directory) -> None:
+def _home_page(w: Writer, d: Catalogue) -> None:
     newest = sorted(d.listings, key=lambda x: (-x.date_added.toordinal(), name_order(x)))[:NEWEST_MAX]
     upcoming, _ = d.exhibitions()
     counts = [(k, vocab.KINDS.label(k), urls.kind_index_path(k), len(d.by_kind[k]),
@@ -604,8 +604,8 @@ def _guide_page(w: Writer, repository: str) -> None:
         schema = model.model_json_schema()
         k = {"code": kind, "label": vocab.KINDS.label(kind), "folder": f"listings/{kind}/",
              "path": f"{urls.GUIDE}{urls.KIND_PATHS[kind]}/", "doc": (model.__doc__ or "").strip(),
-             "fields": reference.field_rows(schema, schema.get("$defs", {}), ""),
-             "template": reference.yaml_template(kind)}
+             "fields": guide.field_rows(schema, schema.get("$defs", {}), ""),
+             "template": guide.yaml_template(kind)}
         kinds.append(k)
         w.page(k["path"], "guide_kind.html", f"Hướng dẫn: {k['label']}", searchable=True, k=k)
     w.page(urls.GUIDE, "guide.html", "Thêm, cập nhật thông tin", searchable=True, kinds=kinds, repository=repository,

@@ -28,7 +28,7 @@ YAML typing: editors read YAML 1.2, where an unquoted `0100109106` is the intege
 while our loader keeps every scalar as text. The schema types tax codes, phone numbers and
 GTINs as strings, so an editor flags them unquoted: quote them (the validator accepts both).
 
-The per-model schemas pydantic gives (`Model.model_json_schema()`, read by reference.py for
+The per-model schemas pydantic gives (`Model.model_json_schema()`, read by guide.py for
 the field reference and the templates) keep the plain canonical form: codes as `enum` with the
 vocabulary's `$defs` name in `x-vocabulary`, dates as `format: date`, booleans and numbers
 typed. `EditorSchema` turns that into the lenient editor form above.

@@ -46,7 +46,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.plugins import BasePlugin
 
-from . import ROOT, urls
+from . import ROOT, history, urls
 from . import index as search
 from .export import write_exports
 from .index import write_search
@@ -171,9 +171,10 @@ def generate(listings_dir: Path, docs_dir: Path, site_url: str, on: dt.date,
     with _timed(phases, "render"):
         pages = render_docs(listings, docs_dir, site_url, on, progress=say, repository=repository_url())
     with _timed(phases, "export"):
-        write_exports(listings, docs_dir, site_url, on)
+        dates = history.git_dates(listings_dir)  # (first added, last changed) of committed files, one git pass
+        write_exports(listings, docs_dir, site_url, on, changed={path: last for path, (_, last) in dates.items()})
     with _timed(phases, "stats"):
-        write_stats(listings, docs_dir, site_url, on, listings_dir=listings_dir)
+        write_stats(listings, docs_dir, site_url, on, git_dates=dates)
     with _timed(phases, "index"):
         write_search(listings, docs_dir, on)
     return pages

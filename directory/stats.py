@@ -1,6 +1,6 @@
 """The programme dashboard `/thong-ke/`: figures and charts a ministry officer reads at a glance.
 
-`write_stats(listings, docs_dir, site_url, on, listings_dir=None)` writes
+`write_stats(listings, docs_dir, site_url, on, git_dates=None)` writes
 
 - `thong-ke/index.md`: headline figures, progress against the programme's targets
   (`programme.yaml` beside this file, validated by `Programme`), certificates, growth per
@@ -240,7 +240,7 @@ class Stats:
 
     def _match(self, intervals: dict[tuple, list]) -> None:
         """How many active offers (demands) have at least one active demand (offer) of the same
-        category whose validity overlaps theirs (render.Directory.matches' rule), within the real
+        category whose validity overlaps theirs (render.Catalogue.matches' rule), within the real
         and within the sample listings. Sorted starts and a running maximum of ends: O(n log n)."""
         for (category, kind, sample), mine in intervals.items():
             other = sorted(intervals.get((category, "demand" if kind == "offer" else "offer", sample), []))
@@ -813,12 +813,11 @@ FRONT_MATTER = f'---\ntitle: "{PAGE_TITLE}"\nhide:\n  - navigation\n  - toc\nsea
 
 
 def write_stats(listings: Iterable[ListingBase], docs_dir: Path, site_url: str, on: dt.date,
-                listings_dir: Path | None = None, programme_file: Path = PROGRAMME_FILE) -> dict:
+                git_dates: dict | None = None, programme_file: Path = PROGRAMME_FILE) -> dict:
     """Write the dashboard page and its data files into `docs_dir`. Returns the JSON document."""
     programme = load_programme(programme_file)
     site_url = site_url.rstrip("/") + "/"
-    dates = history.git_dates(listings_dir) if listings_dir is not None else {}
-    s = Stats(listings, on, dates)
+    s = Stats(listings, on, git_dates or {})
     rel = "../" * PAGE.count("/")
     context, data = build(s, programme, lambda target: rel + target)
     body = _environment().get_template("stats.html").render(page_title=PAGE_TITLE, **context)

@@ -98,3 +98,11 @@ def test_bad_arguments_exit_nonzero_with_usage(argv):
     result = build(*argv)
     assert result.returncode == 2
     assert "usage: build.py" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_build_says_how_to_view_the_site(tmp_path, capsys):
+    from directory import cli
+    fixtures = Path(__file__).parent / "fixtures" / "site"
+    assert cli.main(["build", "--listings", str(fixtures), "--out", str(tmp_path / "s"), "--date", "2025-10-01"]) == 0
+    out = capsys.readouterr().out
+    assert f"python -m http.server -d {tmp_path / 's'} 8000" in out and "make serve" in out

@@ -589,3 +589,19 @@ def test_each_dated_exhibition_has_its_own_calendar_file(out):
         (event,) = one.walk("VEVENT")
         assert str(event["uid"]) == f"{path.stem}@scp.gov.vn"
         assert str(one["x-wr-calname"]) in str(event["summary"])
+
+
+def test_atom_updated_is_the_last_commit_of_the_listing(listings):
+    """An edited listing comes first in the feed, dated by its file's last commit, so subscribers see
+    the edit; without a commit (outside git) the date it was listed stands."""
+    edited = next(x for x in listings if x.kind == "product")
+    changed = {f"{edited.kind}/{edited.id}.yaml": ON}
+    feed = ET.fromstring(export.atom_bytes(listings, {}, SITE, ON, changed))
+    first = feed.find(ATOM + "entry")
+    assert first.findtext(ATOM + "id").endswith(f"/{edited.id}/")
+    assert first.findtext(ATOM + "updated").startswith(ON.isoformat())
+    assert first.findtext(ATOM + "published").startswith(edited.date_added.isoformat())
+    assert feed.findtext(ATOM + "updated").startswith(ON.isoformat())
+    plain = ET.fromstring(export.atom_bytes(listings, {}, SITE, ON))
+    for entry in plain.findall(ATOM + "entry"):
+        assert entry.findtext(ATOM + "updated") == entry.findtext(ATOM + "published")

@@ -193,7 +193,7 @@ def check_outputs(listing, organisations: dict, writer: render.Writer) -> None:
     assert json.loads(text) == json.loads(json.dumps(data))
 
     # The listing's own page, as render_docs writes it.
-    directory = render.Directory([listing, *organisations.values()], ON)
+    directory = render.Catalogue([listing, *organisations.values()], ON)
     render._listing_page(writer, directory, listing, SITE)
     page = writer.docs_dir / urls.listing_path(listing) / "index.md"
     _front_matter_and_body(page.read_text(encoding="utf-8"), listing.name, listing.sample)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from directory import models, reference, render, urls
+from directory import guide, models, render, urls
 from directory.models import MODELS
 from directory.validate import validate_tree
 
@@ -79,7 +79,7 @@ def test_sample_badge_only_on_samples(docs):
 
 
 def test_matches_rank_same_region_before_other_regions():
-    d = render.Directory(_listings(), ON)
+    d = render.Catalogue(_listings(), ON)
     demand = d.by_id["mua-giay-vun"]
     assert [m.id for m in d.matches(demand)] == ["ban-giay-vun", "ban-giay-nam"]  # Hà Nội (north) first
     assert [m.id for m in d.matches(d.by_id["ban-giay-nam"])] == ["mua-giay-vun"]
@@ -87,14 +87,14 @@ def test_matches_rank_same_region_before_other_regions():
 
 
 def test_related_listings_are_capped():
-    d = render.Directory(_listings(), ON)
+    d = render.Catalogue(_listings(), ON)
     for listing in d.listings:
         related = d.related(listing)
         assert len(related) <= render.RELATED_MAX and listing not in related
 
 
 def test_exhibitions_split_by_reference_date():
-    upcoming, past = render.Directory(_listings(), ON).exhibitions()
+    upcoming, past = render.Catalogue(_listings(), ON).exhibitions()
     assert [x.id for x in upcoming] == ["trien-lam-bac"] and [x.id for x in past] == ["hoi-cho-nam-2024"]
 
 
@@ -113,7 +113,7 @@ def test_guide_has_a_page_per_kind_listing_every_field(docs):
 
 @pytest.mark.parametrize("kind", list(MODELS))
 def test_yaml_templates_parse_and_name_required_fields(kind):
-    data = yaml.safe_load(reference.yaml_template(kind))
+    data = yaml.safe_load(guide.yaml_template(kind))
     assert data["kind"] == kind
     required = [n for n, f in MODELS[kind].model_fields.items() if f.is_required()]
     assert set(required) <= set(data)
@@ -190,10 +190,10 @@ def test_a_field_declared_once_reaches_page_export_schema_and_guide(tmp_path):
     from directory import export, schema
     offer = next(x for x in validate_tree(SITE_FIXTURES, today=ON).listings if x.kind == "offer")
     offer = offer.model_copy(update={"minimum_order": models.Quantity(amount=2, unit="TNE")})
-    facts = dict(render._facts(offer, render.Directory([offer], ON)))
+    facts = dict(render._facts(offer, render.Catalogue([offer], ON)))
     assert facts["Đơn hàng tối thiểu"] == ["2 tấn"]
     assert export.listing_record(offer, "https://scp.gov.vn/", ON)["minimum_order"] == {"amount": 2.0, "unit": "TNE", "per": None}
     assert "minimum_order.amount" in export.csv_columns("offer")
     assert "minimum_order" in json.dumps(schema.json_schema())
-    assert "# minimum_order:" in reference.yaml_template("offer")
-    assert "minimum_order" in {row["path"] for row in reference.field_rows(models.Offer.model_json_schema(), models.Offer.model_json_schema().get("$defs", {}), "")}
+    assert "# minimum_order:" in guide.yaml_template("offer")
+    assert "minimum_order" in {row["path"] for row in guide.field_rows(models.Offer.model_json_schema(), models.Offer.model_json_schema().get("$defs", {}), "")}

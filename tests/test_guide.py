@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from directory.schema import SCHEMA_LINE
-from directory import reference
+from directory import guide
 from directory.models import MODELS
 from directory.validate import validate_tree
 
@@ -18,12 +18,12 @@ ROOT = Path(__file__).parent.parent
 @pytest.mark.parametrize("kind", list(MODELS))
 def test_committed_template_is_generated(kind):
     committed = (ROOT / "templates" / f"{kind}.yaml").read_text(encoding="utf-8")
-    assert committed == reference.yaml_template(kind), "run `python build.py templates`"
+    assert committed == guide.yaml_template(kind), "run `python build.py templates`"
 
 
 @pytest.mark.parametrize("kind", list(MODELS))
 def test_template_starts_with_schema_line_and_comments_every_field(kind):
-    text = reference.yaml_template(kind)
+    text = guide.yaml_template(kind)
     assert text.splitlines()[0] == SCHEMA_LINE  # an absolute URL: it resolves wherever the file is copied
     for name in MODELS[kind].model_fields:
         line = next(ln for ln in text.splitlines() if ln.lstrip("# ").startswith(f"{name}:"))

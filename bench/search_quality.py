@@ -35,7 +35,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from directory import index, vocab  # noqa: E402
 from directory.models import Organisation, province_of  # noqa: E402
 from directory.status import certificate_status, certificates_of  # noqa: E402
-from directory.text import fold  # noqa: E402
 from directory.validate import validate_tree  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -19,28 +19,35 @@ Text goes through one pipeline function, "vnFold", registered under that name he
 core.js: it folds a token like `text.fold` (đ→d, NFD, drop combining marks, lower-case) and
 splits it on anything but a-z and 0-9. The English stemmer, the stop-word filter and the
 trimmer are not used: they are wrong for Vietnamese. One more field, "exact", holds the words
-of the main fields lower-cased in NFC with their diacritics (vnFold skips it), so that a
-query typed with diacritics ranks "giấy" (paper) above "giày" (shoe).
+of a listing's own name, province, sectors and materials lower-cased in NFC with their
+diacritics (vnFold skips it), so that a query typed with diacritics ranks "giấy" (paper)
+above "giày" (shoe). Without diacritics, a word that is also in the listing's sectors or
+materials ranks first: those fields weigh more than the owner's name (`FIELDS`).
 
 Querying (`query`, the same steps as core.js; tests/test_search_parity.py compares them):
 
 1. The query is cut into slots: words, identifiers typed with separators (a tax code
-   "0301234562-001", a certificate number "NXVN-2024-0123": the joined form or all parts),
-   and place phrases (`PLACES`: shorthand "hn", "hcm", "tphcm", "sg", old name "sai gon",
-   the 29 provinces merged on 1 July 2025, e.g. "binh thuan" → Lâm Đồng; each finds its words
-   or the listings of the province, and a note says so). "dn" is Đà Nẵng, Đồng Nai and
+   "0301234562-001" or "0301234562 001", a certificate number "NXVN-2024-0123": the joined
+   form or all parts), place phrases (`PLACES`: the 34 provinces' names, shorthand "hn",
+   "hcm", "tphcm", "sg", "hp", "ct", old name "sai gon", the 29 provinces merged on 1 July
+   2025, e.g. "binh thuan" → Lâm Đồng; each finds its words in a name or province, or the
+   listings of the province, and a note says how it was read) and filler phrases
+   (`STOP_PHRASES`: "thu mua", "ở đâu", "mã số thuế"...). "dn" is Đà Nẵng, Đồng Nai and
    "doanh nghiệp" alike: it is left as typed and the answer suggests both provinces.
 2. A word the index does not hold is corrected: Telex keys left in ("taif", "nhuaw",
    "dduowcj": tone keys s f r x j z, w, doubled vowels, dd) first, else the dictionary words
    at edit distance 1 (one letter swapped, missing, extra or wrong) for words of 4 letters
-   or more, at most `MAX_FIXES` of them, most frequent first. A note says so.
+   or more, at most `MAX_FIXES` of them, most frequent first. A note says so. (A word the
+   index holds is taken as typed: a typo that makes another word is not corrected.)
 3. The last word, unless the query ends with a space or punctuation, is a prefix. One letter,
    or two letters whose words are too many (`HEAVY_POSTINGS`), only filter the results of
    the other words (`p-<x>.json`); alone, two letters list the listings having such a word,
-   in the name first. Longer prefixes expand to every term they start.
+   in the name first. Longer prefixes expand to every term they start, the word itself
+   weighing 1 and its longer completions `COMPLETION_BOOST`.
 4. Scoring-only clauses: the word as typed with diacritics in "exact", and certificate
    phrases ("nhãn xanh", "iso 14001", "chứng nhận": `CERT_PHRASES`) as tokens that only
-   listings holding such a certificate, valid on the build day, carry in "scheme".
+   listings holding such a certificate, valid on the build day, carry in "cert" (boost 20:
+   holders first, before listings that merely have "xanh" in their name).
 5. lunr scores every listing matching any clause. Every slot is then required; if none
    passes, the filler words (`STOP_WORDS`) are dropped; if still none, the listings matching
    the most slots come first (`fallback`, with the note "Không có tin khớp mọi từ; ...").
@@ -51,7 +58,9 @@ the field vector's entries at the query's terms matter. So each term shard carri
 every posting, the weight the field vector has at that term, and core.js rebuilds a
 partial lunr Index (inverted index, field vectors, token set) from the shards a query
 needs. Term numbers are the sorted order of the terms, so a shard's terms are numbered from
-its start. Scores equal the unsharded index's (tests/test_search_parity.py).
+its start. Scores equal the unsharded index's (tests/test_search_parity.py). Which listings
+pass is decided from the postings; lunr.Index.query then scores them, or, past 300 of them,
+core.js's typed-array copy of lunr's scoring (the same operations in the same order).
 
 All kinds share one index; `kind` is a facet. Only currently valid certificates count as
 certified; "upcoming" and "past" for exhibitions are fixed at build time from `on`, never
@@ -75,6 +84,7 @@ from pathlib import Path
 from typing import Iterable
 
 from lunr.builder import Builder
+from lunr.idf import idf as lunr_idf
 from lunr.index import Index
 from lunr.pipeline import Pipeline
 from lunr.tokenizer import Tokenizer
@@ -516,7 +526,9 @@ def _field_tokens(name: str, text: str) -> list[str]:
 
 class _Builder(Builder):
     """lunr.py's Builder, fed terms already made (`_field_tokens`): the same postings, lengths
-    and vectors as `Builder.add` gives, without its tokenizer and metadata copies."""
+    and vectors as `Builder.add` and `Builder.build` give (tests/test_index.py compares them),
+    without the tokenizer's metadata copies and with each vector built at once, its terms
+    numbered in sorted order, instead of inserted entry by entry and renumbered after."""
 
     def add_terms(self, ref: str, terms: dict[str, list[str]]) -> None:
         self._documents[ref] = {}
@@ -536,6 +548,32 @@ class _Builder(Builder):
                     self.inverted_index[term] = posting
                 posting[field_name].setdefault(ref, {})
 
+    def _create_field_vectors(self):
+        """lunr.py's Builder._create_field_vectors, the same arithmetic in the same order."""
+        for i, term in enumerate(sorted(self.inverted_index)):
+            self.inverted_index[term]["_index"] = i
+        k1, b = self._k1, self._b
+        idf_of: dict[str, float] = {}
+        vectors = {}
+        for field_ref, frequencies in self.field_term_frequencies.items():
+            field_name, ref = field_ref.split("/", 1)
+            field_length = self.field_lengths[field_ref]
+            field_boost = self._fields[field_name].boost
+            doc_boost = self._documents[ref].get("boost", 1)
+            average = self.average_field_length[field_name]
+            pairs = []
+            for term, tf in frequencies.items():
+                posting = self.inverted_index[term]
+                if term not in idf_of:
+                    idf_of[term] = lunr_idf(posting, self.document_count)
+                score = idf_of[term] * ((k1 + 1) * tf) / (k1 * (1 - b + b * (field_length / average)) + tf)
+                score *= field_boost
+                score *= doc_boost
+                pairs.append((posting["_index"], round(score, 3)))
+            pairs.sort()
+            vectors[field_ref] = Vector([x for pair in pairs for x in pair])
+        self.field_vectors = vectors
+
 
 def build_index(docs: list[dict]) -> Index:
     """A lunr index over `docs`: vnFold on every field but "exact", no position metadata, terms
@@ -548,21 +586,7 @@ def build_index(docs: list[dict]) -> Index:
         builder.field(name, boost=boost)
     for doc in docs:
         builder.add_terms(str(doc["ref"]), {name: _field_tokens(name, doc[name]) for name, _ in FIELDS})
-    return _renumbered(builder.build())
-
-
-def _renumbered(index: Index) -> Index:
-    """`index` with term i the i-th term in sorted order, and its vectors re-sorted."""
-    order = {}
-    for i, term in enumerate(sorted(index.inverted_index)):
-        posting = index.inverted_index[term]
-        order[posting["_index"]] = i
-        posting["_index"] = i
-    for field_ref, vector in list(index.field_vectors.items()):
-        e = vector.elements
-        pairs = sorted((order[e[j]], e[j + 1]) for j in range(0, len(e), 2))
-        index.field_vectors[field_ref] = Vector([x for pair in pairs for x in pair])
-    return index
+    return builder.build()
 
 
 def serialise(index: Index) -> dict:
@@ -588,7 +612,6 @@ class Knowledge:
         self.terms = sorted(index.inverted_index)
         synthetic = set(synthetic_tokens())
         self.ascii = [t for t in self.terms if t.isascii() and t not in synthetic]
-        self._weights: dict[str, dict[str, dict[str, float]]] | None = None
         self.df = {t: len({ref for f in FIELDS for ref in index.inverted_index[t].get(f[0], {})})
                    for t in self.ascii if _ALPHA.fullmatch(t)}
         self.dictionary = sorted(self.df)
@@ -970,7 +993,7 @@ def query_terms(text: str) -> list[tuple[str, bool]]:
 # --- Shards --------------------------------------------------------------------------------
 
 
-def _varint_deltas(refs: list[int]) -> list[int]:
+def _deltas(refs: list[int]) -> list[int]:
     out, last = [], 0
     for r in refs:
         out.append(r - last)
@@ -996,7 +1019,7 @@ def term_shards(index: Index, shard_bytes: int = TERM_SHARD_BYTES) -> list[list]
         for f, name in enumerate(fields):
             refs = sorted(int(r) for r in posting.get(name, {}))
             if refs:
-                entry += [f, len(refs), *_varint_deltas(refs),
+                entry += [f, len(refs), *_deltas(refs),
                           *(round(weights[(str(r), name)][number] * 1000) for r in refs)]
         encoded = len(json.dumps(entry, ensure_ascii=False))
         if current and size + encoded > shard_bytes:
@@ -1091,7 +1114,7 @@ def write_index(index: Index, table: list[dict], out: Path, on: dt.date, *,
     prefixes = know.docset_prefixes()
     for prefix in prefixes:
         named, other = know.docset(prefix)
-        files[f"{SHARD_DIR}/p-{prefix}.json"] = {"n": _varint_deltas(named), "o": _varint_deltas(other)}
+        files[f"{SHARD_DIR}/p-{prefix}.json"] = {"n": _deltas(named), "o": _deltas(other)}
     files[f"{SHARD_DIR}/tu.json"] = _dictionary(know)
     files[TABLE_FILE] = _facet_table(table)
     manifest = {

@@ -24,6 +24,12 @@
  *   SCPSearch.labels  (after load) labels of codes: k kinds, p provinces, s sectors, r regions,
  *       c schemes, st statuses, e exhibition times: e.g. SCPSearch.labels.k[item.k].
  *   SCPSearch.manifest (after load) the manifest (facets, rules, messages, shard layout).
+ *   SCPSearch.queryTerms(text) the folded words of a query, each with whether it is the
+ *       unfinished last word (no fetch: e.g. to wait for two letters before querying).
+ *
+ * One letter alone is a word, not a prefix; after other words it only filters them ("den l").
+ * Queries may be sent on every keystroke: shards already fetched are kept, and an answer
+ * takes a few milliseconds at 10,000 listings once they are in (docs/performance.md).
  *
  * The index is built by directory/index.py (lunr.py); this file never indexes. Queries run
  * the same steps as index.py::query, and return the same refs and scores

@@ -18,19 +18,16 @@ browser. This module only measures; run.py reports.
 
 from __future__ import annotations
 
-import functools
 import gzip
-import http.server
 import io
 import json
 import sys
-import threading
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from browser import SKIP_REASON, chromium, serve  # noqa: E402
+from browser import SKIP_REASON, QuietHandler, chromium, serve, serving  # noqa: E402
 
 SLOW_MS = 10_000
 SLOW_4G = {"offline": False, "latency": 400, "downloadThroughput": 400_000 / 8, "uploadThroughput": 400_000 / 8}
@@ -42,7 +39,7 @@ def serve_gzip(root: Path):
     """Serve `root` on 127.0.0.1 with gzip (level 6) for text files; yields the base URL."""
     cache: dict[str, bytes] = {}
 
-    class Handler(http.server.SimpleHTTPRequestHandler):
+    class Handler(QuietHandler):
         def send_head(self):
             path = Path(self.translate_path(self.path))
             if path.is_dir():
@@ -63,17 +60,8 @@ def serve_gzip(root: Path):
             self.end_headers()
             return io.BytesIO(body)
 
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(root, Handler) as base:
+        yield base
 
 _OBSERVE = """(() => {
   const sel = %s;

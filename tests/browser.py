@@ -44,16 +44,27 @@ def serve(root: Path, headers: dict[str, str] | None = None):
     """Serve `root` on 127.0.0.1; yields "http://127.0.0.1:PORT/"."""
     extra = dict(headers or {})
 
-    class Handler(http.server.SimpleHTTPRequestHandler):
+    class Handler(QuietHandler):
         def end_headers(self):
             for name, value in extra.items():
                 self.send_header(name, value)
             super().end_headers()
 
-        def log_message(self, *args):
-            pass
+    with serving(root, Handler) as base:
+        yield base
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """A static file handler that logs nothing (tests and benchmarks read no access log)."""
+
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def serving(root: Path, handler: type[http.server.SimpleHTTPRequestHandler]):
+    """Serve `root` with `handler` on 127.0.0.1 (a free port) in a thread; yields the base URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -5,7 +5,7 @@
 The query set and its listings are tests/fixtures/search_quality/ (queries.yaml says how a
 rule picks the relevant listings from the listing data). For each query:
 
-- ours: `directory.index.query` (the same refs as the browser, tests/test_search_parity.py);
+- ours: `directory.query.query` (the same refs as the browser, tests/test_search_parity.py);
 - MiniSearch 7 (npm `minisearch`, pinned), in node, over the same index documents (the same
   fields and boosts, diacritics folded), with its documented settings for type-ahead search:
   `prefix: true, fuzzy: 0.2`, `combineWith: "OR"` (bench/js/minisearch.js);
@@ -14,7 +14,7 @@ rule picks the relevant listings from the listing data). For each query:
 
 recall@10 = relevant listings in the top 10 / min(relevant, 10); MRR = 1 / rank of the first
 relevant listing in the top 10 (0 if none). A query with `follow: true` is judged on the
-results of its first suggestion. `judge` and `metrics` are also used by tests/test_index.py.
+results of its first suggestion. `judge` and `metrics` are also used by tests/test_search.py.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from directory import index, vocab  # noqa: E402
+from directory import query, search, vocab  # noqa: E402
 from directory.models import Organisation, province_of  # noqa: E402
 from directory.status import certificate_status, certificates_of  # noqa: E402
 from directory.validate import validate_tree  # noqa: E402
@@ -64,11 +64,11 @@ def load_listings():
 
 
 def _folded_words(text: str) -> list[str]:
-    return [w for w in index.tokens(text)]
+    return [w for w in query.tokens(text)]
 
 
 def _vi_words(text: str) -> list[str]:
-    return index._VI_RUN.findall(unicodedata.normalize("NFC", text).lower())
+    return query._VI_RUN.findall(unicodedata.normalize("NFC", text).lower())
 
 
 class Judge:
@@ -159,8 +159,8 @@ def metrics(ranked: list[str], relevant: set[str]) -> tuple[float, float]:
 
 
 def our_corpus(listings, on: dt.date):
-    docs, table = index.records(listings, on)
-    return docs, table, index.Knowledge(index.build_index(docs))
+    docs, table = search.records(listings, on)
+    return docs, table, query.Knowledge(search.build_index(docs))
 
 
 def ours(queries: list[dict], listings, on: dt.date) -> dict[str, list[str]]:
@@ -168,9 +168,9 @@ def ours(queries: list[dict], listings, on: dt.date) -> dict[str, list[str]]:
     ids = [r["u"].split("/")[1] for r in table]
     out = {}
     for q in queries:
-        answer = index.query(know, q["q"])
+        answer = query.query(know, q["q"])
         if q.get("follow") and answer.suggestions:
-            answer = index.query(know, answer.suggestions[0])
+            answer = query.query(know, answer.suggestions[0])
         out[q["q"]] = [ids[int(ref)] for ref, _score in answer.results]
     return out
 
@@ -181,10 +181,10 @@ def ours(queries: list[dict], listings, on: dt.date) -> dict[str, list[str]]:
 def minisearch(queries: list[dict], listings, on: dt.date) -> dict[str, list[str]] | None:
     if NODE is None or not (ROOT / "node_modules" / "minisearch").is_dir():
         return None
-    docs, table = index.records(listings, on)
-    fields = [name for name, _ in index.FIELDS if name != index.EXACT]
+    docs, table = search.records(listings, on)
+    fields = [name for name, _ in query.FIELDS if name != query.EXACT]
     request = {"minisearch": str(ROOT / "node_modules" / "minisearch"), "fields": fields,
-               "boost": {name: boost for name, boost in index.FIELDS if name != index.EXACT},
+               "boost": {name: boost for name, boost in query.FIELDS if name != query.EXACT},
                "docs": [{"id": r["u"].split("/")[1], **{f: d[f] for f in fields}} for d, r in zip(docs, table)],
                "queries": [q["q"] for q in queries]}
     done = subprocess.run([NODE, str(ROOT / "bench" / "js" / "minisearch.js")], input=json.dumps(request),

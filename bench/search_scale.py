@@ -31,7 +31,7 @@ from pathlib import Path
 import first_result
 import pagefind
 
-from directory import index
+from directory import search
 from directory.validate import validate_tree
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,16 +90,16 @@ def full_variant(listings: Path, site: Path, work: Path, on) -> Path:
             os.symlink(entry, root / entry.name)
     out = root / "tim-kiem"
     out.mkdir()
-    for name in ("index.html", index.CORE_FILE, index.SCRIPT_FILE, index.STYLE_FILE, index.LUNR_FILE):
+    for name in ("index.html", search.CORE_FILE, search.SCRIPT_FILE, search.STYLE_FILE, search.LUNR_FILE):
         shutil.copyfile(site / "tim-kiem" / name, out / name)
     report = validate_tree(listings)
-    docs, table = index.records(report.listings, on)
-    index.write_index(index.build_index(docs), table, out, on, shard_bytes=10**12, record_shard=10**9)
+    docs, table = search.records(report.listings, on)
+    search.write_index(search.build_index(docs), table, out, on, shard_bytes=10**12, record_shard=10**9)
     return root
 
 
 def _typeahead_bytes(site: Path, queries: list[str]) -> list[int]:
-    request = {"lunr": str(ROOT / "node_modules/lunr"), "core": str(site / "tim-kiem" / index.CORE_FILE),
+    request = {"lunr": str(ROOT / "node_modules/lunr"), "core": str(site / "tim-kiem" / search.CORE_FILE),
                "site": str(site), "queries": queries, "cold": True, "limit": 8}
     done = subprocess.run(["node", str(ROOT / "tests/js/parity.js")], input=json.dumps(request),
                           capture_output=True, text=True, check=True, timeout=900)
@@ -140,15 +140,15 @@ def measure_search(n: int, data: list[dict], main_query: str, listings: Path, si
     queries = scale_queries(data, main_query)
     if n < 1000:            # a smoke run (tests/test_bench.py): a few queries are enough
         queries = queries[:4]
-    search = site / "tim-kiem"
-    manifest = json.loads((search / index.INDEX_FILE).read_text(encoding="utf-8"))
+    search_dir = site / "tim-kiem"
+    manifest = json.loads((search_dir / search.INDEX_FILE).read_text(encoding="utf-8"))
     cache: dict = {}
-    shards = sorted((search / index.SHARD_DIR).iterdir())
+    shards = sorted((search_dir / search.SHARD_DIR).iterdir())
     out: dict = {"queries": queries, "files": {
-        "manifest": _size(search / index.INDEX_FILE, cache), "table": _size(search / index.TABLE_FILE, cache),
+        "manifest": _size(search_dir / search.INDEX_FILE, cache), "table": _size(search_dir / search.TABLE_FILE, cache),
         "all": sum(_size(p, cache) for p in shards), "count": len(shards),
         "terms": len(manifest["terms"]["first"]), "records": manifest["records"]["count"],
-        "code": sum(_size(search / f, cache) for f in (index.LUNR_FILE, index.CORE_FILE, index.SCRIPT_FILE))}}
+        "code": sum(_size(search_dir / f, cache) for f in (search.LUNR_FILE, search.CORE_FILE, search.SCRIPT_FILE))}}
     say(f"{n}: bản tải hết / download-everything variant")
     full = full_variant(listings, site, work, on)
     out["full_total"] = sum(_size(p, cache) for p in (full / "tim-kiem").rglob("*.json"))

@@ -330,7 +330,7 @@ class Certificate(Strict):
     scheme_name: Text | None = _f("Tên chương trình", "Bắt buộc khi scheme là 'khac' / Required when scheme is 'khac'",
                                   default=None)
     issuer: Text = _f("Cơ quan cấp", "Tổ chức cấp chứng nhận / Issuing body")
-    number: Text = _f("Số chứng nhận", "Số hiệu trên giấy chứng nhận / Certificate number")
+    number: Text = _f("Số chứng nhận", "Số hiệu trên giấy chứng nhận / Certificate number", Show(search="ids"))
     valid_from: Date = _f("Có hiệu lực từ", "Ngày cấp, dạng 2025-01-31 / Valid from")
     valid_until: Date = _f("Có hiệu lực đến", "Ngày hết hạn, dạng 2028-01-30 / Valid until")
     url: Url | None = _f("Minh chứng", "Đường dẫn tới bản chứng nhận / Evidence URL", default=None)
@@ -438,7 +438,7 @@ class Organisation(ListingBase):
     organisation_type: OrganisationType = _f("Loại hình", "doanh_nghiep, hop_tac_xa, lang_nghe... / Type",
                                              Show(fact=True, form=True, required=True))
     tax_id: TaxCode | None = _f("Mã số thuế", "10 chữ số, chi nhánh thêm -001; viết trong dấu nháy / Tax code, quoted",
-                               Show(fact=True, ld="taxID", form=True), default=None)
+                               Show(fact=True, search="ids", ld="taxID", form=True), default=None)
     address: Address = _f("Địa chỉ", "Địa chỉ trụ sở / Head office address",
                           Show(fact=True, order=1, ld="address", form=True, required=True))
     contact: Contact = _f("Liên hệ", "Ít nhất một cách liên hệ / At least one contact", Show(ld="contact", form=True))

@@ -17,7 +17,7 @@ break (see `Writer.page`), so listing text never becomes page metadata or Markdo
 Dates such as "upcoming" or certificate status use the reference date `on`, never
 the clock. Nothing rendered per page grows with the number of listings: related
 listings and matches are capped. This module does not run mkdocs (see `site.py`),
-write open data (`export.py`) or the search page (`index.py`).
+write open data (`export.py`) or the search page (`search.py`).
 """
 
 from __future__ import annotations

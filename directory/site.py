@@ -1,7 +1,7 @@
 """Build the static site: validate, generate pages, run mkdocs-material, swap atomically.
 
 `build(listings_dir, out_dir, site_url, on)` validates the listings, writes the Markdown
-pages (`render.py`), the open data (`export.py`) and the search page (`index.py`)
+pages (`render.py`), the open data (`export.py`) and the search page (`search.py`)
 into a temporary directory next to `out_dir`, builds them with mkdocs-material, and
 only then replaces `out_dir` by renaming. Any failure leaves the previous site as it
 was and is reported as one clear message (`BuildError`), not a traceback.
@@ -47,9 +47,9 @@ from mkdocs.config import load_config
 from mkdocs.plugins import BasePlugin
 
 from . import ROOT, history, urls
-from . import index as search
+from . import search
 from .export import write_exports
-from .index import write_search
+from .search import write_search
 from .render import PROGRESS_EVERY, render_docs
 from .stats import write_stats
 from .status import DATED_LABELS, EXPIRING_DAYS, DateError, reference_date

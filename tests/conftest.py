@@ -20,6 +20,15 @@ FIXTURES = Path(__file__).parent / "fixtures"
 VALID = FIXTURES / "valid"
 INVALID = FIXTURES / "invalid"
 TODAY = dt.date(2025, 10, 1)  # the fixtures' dates are chosen around this day
+# One valid fixture of each kind, under VALID: the base that cases edit one line of.
+ORG = "organisation/cong-ty-mau.yaml"
+PRODUCT = "product/tui-giay-mau.yaml"
+RECYCLER = "recycler/thu-gom-pin-mau.yaml"
+MODEL = "model/mo-hinh-mau.yaml"
+DISTRIBUTOR = "distributor/sieu-thi-mau.yaml"
+EXHIBITION = "exhibition/trien-lam-mau.yaml"
+OFFER = "offer/ban-giay-vun-mau.yaml"
+DEMAND = "demand/mua-giay-vun-mau.yaml"
 
 
 class Tree:

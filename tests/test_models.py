@@ -14,20 +14,11 @@ from pathlib import Path
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from conftest import VALID, assert_message
+from conftest import DEMAND, DISTRIBUTOR, EXHIBITION, MODEL, OFFER, ORG, PRODUCT, RECYCLER, VALID, assert_message
 from directory import models
 from directory.load import load_file
 from directory.models import MODELS, Certificate, Quantity, nested_model
 from directory.text import fold
-
-ORG = "organisation/cong-ty-mau.yaml"
-PRODUCT = "product/tui-giay-mau.yaml"
-RECYCLER = "recycler/thu-gom-pin-mau.yaml"
-MODEL = "model/mo-hinh-mau.yaml"
-DISTRIBUTOR = "distributor/sieu-thi-mau.yaml"
-EXHIBITION = "exhibition/trien-lam-mau.yaml"
-OFFER = "offer/ban-giay-vun-mau.yaml"
-DEMAND = "demand/mua-giay-vun-mau.yaml"
 
 
 def listing(report, listing_id):

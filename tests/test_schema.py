@@ -32,7 +32,7 @@ import yaml
 from jsonschema import Draft202012Validator, FormatChecker
 from pydantic import ValidationError
 
-from conftest import VALID
+from conftest import DEMAND, DISTRIBUTOR, EXHIBITION, MODEL, OFFER, ORG, PRODUCT, RECYCLER, VALID
 from directory import load, models, schema, synthetic, vocab
 from directory.models import MODELS
 from directory.text import fold
@@ -175,15 +175,6 @@ def test_every_listing_the_validator_accepts_the_schema_accepts():
 
 
 # --- Cases built from the valid fixtures ---------------------------------------------------
-
-ORG = "organisation/cong-ty-mau.yaml"
-PRODUCT = "product/tui-giay-mau.yaml"
-RECYCLER = "recycler/thu-gom-pin-mau.yaml"
-MODEL = "model/mo-hinh-mau.yaml"
-DISTRIBUTOR = "distributor/sieu-thi-mau.yaml"
-EXHIBITION = "exhibition/trien-lam-mau.yaml"
-OFFER = "offer/ban-giay-vun-mau.yaml"
-DEMAND = "demand/mua-giay-vun-mau.yaml"
 
 
 def edited(rel: str, old: str, new: str) -> bytes:

@@ -2,7 +2,7 @@
 shards from disk as the browser fetches them) agrees with the Python side.
 
 Same folding for every code point Python knows, same tokens over a Vietnamese corpus, same
-query terms and Telex readings, and for every query the same answer as `index.query` over
+query terms and Telex readings, and for every query the same answer as `query.query` over
 the unsharded lunr.py index: refs in the same order, scores (rounded to 6 decimals the same
 way), fallback, notes and suggestions. The query set covers every class of the quality set
 (typos, unfinished words, provinces, sentences, identifiers, homographs, certificates, dead
@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from directory import index
+from directory import query, search
 from directory.text import fold
 from directory.validate import validate_tree
 
@@ -81,7 +81,7 @@ def _node(request: dict) -> dict:
 
 
 def _request(docs_dir: Path, **extra) -> dict:
-    return {"lunr": str(ROOT / "node_modules/lunr"), "core": str(docs_dir / "tim-kiem" / index.CORE_FILE),
+    return {"lunr": str(ROOT / "node_modules/lunr"), "core": str(docs_dir / "tim-kiem" / search.CORE_FILE),
             "site": str(docs_dir), **extra}
 
 
@@ -95,16 +95,16 @@ def corpora(tmp_path_factory):
         report = validate_tree(tree)
         assert report.ok, report.format()
         docs_dir = tmp / name / "docs"
-        index.write_search(report.listings, docs_dir, ON)
-        docs, table = index.records(report.listings, ON)
-        built[name] = (docs_dir, docs, table, index.Knowledge(index.build_index(docs)))
+        search.write_search(report.listings, docs_dir, ON)
+        docs, table = search.records(report.listings, ON)
+        built[name] = (docs_dir, docs, table, query.Knowledge(search.build_index(docs)))
     return built
 
 
-def _compare(js: dict, know: index.Knowledge, queries: list[str]) -> int:
+def _compare(js: dict, know: query.Knowledge, queries: list[str]) -> int:
     found = 0
     for q in queries:
-        python = index.query(know, q).as_dict()
+        python = query.query(know, q).as_dict()
         assert js["search"][q] == python, q
         found += bool(python["results"])
     return found
@@ -120,7 +120,7 @@ def test_node_returns_the_same_answer_as_python(corpora, name, scorer):
     js = _node(_request(docs_dir, queries=queries, scorer=scorer))
     found = _compare(js, know, queries)
     for q in queries:
-        assert [tuple(t) for t in js["terms"][q]] == index.query_terms(q), q
+        assert [tuple(t) for t in js["terms"][q]] == query.query_terms(q), q
     assert found > len(queries) // 2          # the query set exercises real matches
 
 
@@ -135,13 +135,13 @@ def test_small_shards_and_a_cold_start_change_nothing(corpora, tmp_path):
     for site, shard_bytes, record_shard in ((small, 600, 3), (whole, 10**12, 10**9)):
         out = site / "tim-kiem"
         out.mkdir(parents=True)
-        manifest = index.write_index(index.build_index(docs), table, out, ON, shard_bytes=shard_bytes,
+        manifest = search.write_index(search.build_index(docs), table, out, ON, shard_bytes=shard_bytes,
                                      record_shard=record_shard)
-        (out / index.CORE_FILE).write_text(index.core_script(), encoding="utf-8")
+        (out / search.CORE_FILE).write_text(search.core_script(), encoding="utf-8")
         js = _node(_request(site, queries=queries, cold=True, limit=5))
         _compare(js, know, queries)
         for q in queries:
-            top = [ref for ref, _score in index.query(know, q).results[:5]]
+            top = [ref for ref, _score in query.query(know, q).results[:5]]
             assert [item[0] for item in js["items"][q]] == top, q
             assert [item[2] for item in js["items"][q]] == [table[int(r)]["u"] for r in top], q
         if site is small:
@@ -172,13 +172,13 @@ def test_tokenisation_is_identical_over_a_vietnamese_corpus(corpora):
     texts += [unicodedata.normalize("NFD", t) for t in texts[:500]]
     texts += ["Đắk Lắk\u00a0Đắk\u2003Nông", "m²/m³ CO₂", "ISO 14001:2015", "ﬁ ligature", "İstanbul",
               "a\u0301b", "x\u034fy", "tab\there", "a—b–c", "Ǆ ǅ ǆ", "\u1e9e straße", "𝐀𝐁𝐂 𝟏𝟐𝟑", "ｆｕｌｌ"]
-    words = sorted({w for t in texts for w in index.tokens(t)})
+    words = sorted({w for t in texts for w in query.tokens(t)})
     js = _node(_request(corpora["fixtures"][0], texts=texts, telex=words))
     assert len(texts) > 1000
     for text, tokens in zip(texts, js["tokens"], strict=True):
-        assert tokens == index.tokens(text), text
+        assert tokens == query.tokens(text), text
     for word in words:
-        assert js["telex"][word] == index.telex(word), word
+        assert js["telex"][word] == query.telex(word), word
 
 
 def test_fold_is_identical_for_every_assigned_code_point(corpora):

@@ -31,9 +31,9 @@
  * Queries may be sent on every keystroke: shards already fetched are kept, and an answer
  * takes a few milliseconds at 10,000 listings once they are in (docs/performance.md).
  *
- * The index is built by directory/index.py (lunr.py); this file never indexes. Queries run
- * the same steps as index.py::query, and return the same refs and scores
- * (tests/test_search_parity.py). The index comes in shards (see index.py): term shards
+ * The index is built by directory/search.py (lunr.py); this file never indexes. Queries run
+ * the same steps as query.py::query, and return the same refs and scores
+ * (tests/test_search_parity.py). The index comes in shards (see search.py): term shards
  * t<i>.json with postings and field-vector weights, record shards d<i>.json, prefix
  * document sets p-<x>.json and the dictionary tu.json; for each query this file fetches
  * the shards it needs and builds a partial lunr.Index from them. The pipeline function
@@ -156,7 +156,7 @@
     return text;
   }
 
-  /* ---- Step 1: slots, without the index (index.py::analyse) ------------------------- */
+  /* ---- Step 1: slots, without the index (query.py::analyse) ------------------------- */
 
   function pairExact(text, words) {
     var runs = String(text).normalize("NFC").toLowerCase().match(VI_RUN) || [];
@@ -236,7 +236,7 @@
     return rules;
   }
 
-  /* ---- Steps 2-3: alternatives (index.py::resolve, ::corrections) --------------------- */
+  /* ---- Steps 2-3: alternatives (query.py::resolve, ::corrections) --------------------- */
 
   function corrections(word, know, rules) {
     var dict = know.dictionary();
@@ -326,7 +326,7 @@
 
   function typed(s) { return s.exact || s.words.join(" "); }
 
-  /* Which listings each slot holds, from the postings (what index.py reads in lunr's match
+  /* Which listings each slot holds, from the postings (what query.py reads in lunr's match
      data): a clause (term, fields) holds the refs of the term's postings in those fields. */
   function slotMasks(p, store) {
     var n = store.manifest.n, masks = new Map(), pool = new Uint8Array(n);
@@ -356,7 +356,7 @@
     return { pool: pool, slots: slots };
   }
 
-  /* The same answer as index.py::_steps over a full lunr run, computed the other way round:
+  /* The same answer as query.py::_steps over a full lunr run, computed the other way round:
      which listings pass first, then lunr scores only those (a listing's score depends on its
      own field vectors and the query, not on the other listings). */
   function evaluate(p, store, notes, messages) {
@@ -427,7 +427,7 @@
 
   function phrase(name) { return parts(fold(name.replace(/^Thành phố /, ""))).join(" "); }
 
-  /* The notes and suggestions that do not depend on scores (index.py::query). */
+  /* The notes and suggestions that do not depend on scores (query.py::query). */
   function describe(words, slots, manifest) {
     var rules = manifest.rules, messages = manifest.messages, notes = [], suggestions = [];
     slots.forEach(function (s) {

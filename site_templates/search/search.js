@@ -44,7 +44,7 @@
   var more = document.getElementById("tk-more");
   var rootPath = box.getAttribute("data-root") || "../";
 
-  // The filters (param in the URL, key in the table, legend) come with the manifest: index.py FACETS.
+  // The filters (param in the URL, key in the table, legend) come with the manifest: search.py FACETS.
   var GROUPS = [];
   var state = { q: "", selected: {}, valid: false, shown: PAGE_SIZE };
   var facts = [], labels = null, counters = {}, validCounter = null, validBox = null, timer = null, turn = 0;

@@ -21,6 +21,7 @@ the file name) live in `validate.py`, not here.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import types
 import typing
@@ -706,24 +707,30 @@ def _annotated_metadata(annotation) -> list:
     return found
 
 
-def metadata_of(info) -> list:
-    return [*info.metadata, *_annotated_metadata(info.annotation)]
+# Fields are fixed once the models are defined, so what is read from them is read once: a build
+# asks these for every field of every listing.
+@functools.cache
+def metadata_of(info) -> tuple:
+    return (*info.metadata, *_annotated_metadata(info.annotation))
 
 
 def show_of(info) -> Show | None:
     return next((m for m in info.metadata if isinstance(m, Show)), None)
 
 
-def shown_fields(model: type[BaseModel]) -> list[tuple[str, object, Show]]:
+@functools.cache
+def shown_fields(model: type[BaseModel]) -> tuple[tuple[str, object, Show], ...]:
     """(name, FieldInfo, Show) of every field of `model` that declares a Show, in declaration order."""
-    return [(name, info, show) for name, info in model.model_fields.items() if (show := show_of(info))]
+    return tuple((name, info, show) for name, info in model.model_fields.items() if (show := show_of(info)))
 
 
+@functools.cache
 def vocabulary_of(info) -> vocab.Vocabulary | None:
     """The closed list a field's values come from, if any."""
     return next((m for m in metadata_of(info) if isinstance(m, vocab.Vocabulary)), None)
 
 
+@functools.cache
 def is_province(info) -> bool:
     return any(getattr(m, "func", None) is _province for m in metadata_of(info))
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import heapq
 import shutil
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -116,6 +117,7 @@ class Catalogue:
         # sort keys fold names: compute each once (matches() compares them O(N²/categories) times)
         self.sort_keys = {x.id: name_order(x) for x in self.listings}
         self._matches: dict[str, list[Exchange]] = {}
+        self._pools: dict[tuple[str, str], dict[str, list[Exchange]]] = {}
         for listing in sorted(self.listings, key=lambda x: self.sort_keys[x.id]):
             self.by_kind[listing.kind].append(listing)
             for ref in listing.references().values():
@@ -160,23 +162,39 @@ class Catalogue:
 
     def matches(self, listing: Exchange) -> list[Exchange]:
         """Counterparts (offers for a demand, demands for an offer): same material category,
-        overlapping validity, still active; same province first, then same region, then the rest.
-        Computed once per listing (listing pages and the board both ask)."""
+        overlapping validity, still active; same province first, then same region, then the rest,
+        each by name. Computed once per listing (listing pages and the board both ask). Each tier
+        is walked in name order and left once MATCHES_MAX are found, so a category of thousands
+        costs about MATCHES_MAX steps per listing, not the whole category."""
         if listing.id in self._matches:
             return self._matches[listing.id]
         other_kind = "offer" if listing.kind == "demand" else "demand"
-        pool = self.by_group.get((other_kind, "material", listing.material_category), [])
+        by_province = self._counterparts(other_kind, listing.material_category)
         region = vocab.region_of(listing.province)
-        ranked: list[tuple] = []
-        for other in pool:
-            if not self.active(other) or not _overlap(listing, other):
-                continue
-            distance = 0 if other.province == listing.province else \
-                1 if vocab.region_of(other.province) == region else 2
-            ranked.append((distance, self.sort_keys[other.id], other))
-        ranked.sort(key=lambda r: r[:2])
-        found = self._matches[listing.id] = [r[2] for r in ranked[:MATCHES_MAX]]
+        near = [group for province, group in by_province.items()
+                if province != listing.province and vocab.region_of(province) == region]
+        far = [group for province, group in by_province.items() if vocab.region_of(province) != region]
+        order = lambda x: self.sort_keys[x.id]  # noqa: E731
+        found: list[Exchange] = []
+        for tier in (by_province.get(listing.province, []), heapq.merge(*near, key=order),
+                     heapq.merge(*far, key=order)):
+            for other in tier:
+                if len(found) == MATCHES_MAX:
+                    break
+                if _overlap(listing, other):
+                    found.append(other)
+        self._matches[listing.id] = found
         return found
+
+    def _counterparts(self, kind: str, category: str) -> dict[str, list[Exchange]]:
+        """The active listings of a kind and material category by province, each list by name."""
+        if (kind, category) not in self._pools:
+            by_province: dict[str, list[Exchange]] = defaultdict(list)
+            for other in self.by_group.get((kind, "material", category), []):   # already by name
+                if self.active(other):
+                    by_province[other.province].append(other)
+            self._pools[kind, category] = dict(by_province)
+        return self._pools[kind, category]
 
     def exhibitions(self) -> tuple[list[Exhibition], list[Exhibition]]:
         """(upcoming soonest first, past newest first), by the reference date."""
@@ -308,7 +326,8 @@ class Writer:
         self.count = 0
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(TEMPLATES / "pages")), autoescape=True,
-            undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+            undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+            auto_reload=False)  # templates do not change during a build: no stat() per page
         self.env.globals.update(kinds=vocab.KINDS, sectors=vocab.SECTORS, regions=vocab.REGIONS, urls=urls,
                                 kind_index_path=urls.kind_index_path, listing_path=urls.listing_path,
                                 province_path=urls.province_path, sector_path=urls.sector_path, tel=_tel, fmt_date=_date,

@@ -530,16 +530,20 @@ def write_index(index: Index, table: list[dict], out: Path, on: dt.date, *,
     return manifest
 
 
-def write_search(listings: Iterable[ListingBase], docs_dir: Path, on: dt.date) -> None:
-    """Write the search page, its manifest, shards, table and scripts under `docs_dir/tim-kiem/`."""
+def write_search(listings: Iterable[ListingBase], docs_dir: Path, on: dt.date, data_dir: Path | None = None) -> None:
+    """Write the search page under `docs_dir/tim-kiem/`, and its manifest, shards, table and
+    scripts under `data_dir/tim-kiem/` (default `docs_dir`): a build puts them straight into
+    the output, as mkdocs would only copy them."""
     if not LUNR_JS.is_file():
         raise FileNotFoundError(f"{LUNR_JS} thiếu: chạy `make node_modules` (npm ci) / missing: run `make node_modules`")
     docs, table = records(listings, on)
-    out = Path(docs_dir) / PAGE_DIR
+    out = Path(data_dir or docs_dir) / PAGE_DIR
     out.mkdir(parents=True, exist_ok=True)
     write_index(build_index(docs), table, out, on)
     (out / CORE_FILE).write_text(core_script(), encoding="utf-8")
     (out / SCRIPT_FILE).write_text(script(), encoding="utf-8")
     shutil.copyfile(TEMPLATES / "search.css", out / STYLE_FILE)
     shutil.copyfile(LUNR_JS, out / LUNR_FILE)
-    (out / "index.md").write_text(page_markdown(on), encoding="utf-8")
+    page = Path(docs_dir) / PAGE_DIR / "index.md"
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text(page_markdown(on), encoding="utf-8")

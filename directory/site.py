@@ -17,8 +17,15 @@ Output is deterministic: statuses and "upcoming" are judged on the reference dat
 `on` (`status.reference_date`: `--date`, SOURCE_DATE_EPOCH or today in Vietnam),
 which is also given to mkdocs as SOURCE_DATE_EPOCH; the sitemap carries no build date.
 
+A build uses the machine's cores (`PROCESSES`, at most 4) with forked processes, and gives
+the same bytes as one process: the open data and the search files are written by a second
+process while this one renders the pages, the search files straight into the output (mkdocs
+would only copy them); then each process runs mkdocs over every page but builds only its
+share of them (`_Shard`), and the shares are moved into one site.
+
 `build` and `generate` take an optional `phases` dict and add to it the seconds spent
-in each phase (validate, render, export, stats, index, mkdocs); bench/run.py reports them.
+in each phase (validate, history, render, stats, mkdocs, merge; export and index, which
+run beside render when parallel); bench/run.py reports them.
 
 `serve(listings_dir)` is the live preview: mkdocs serve over pages regenerated in
 `.cache/serve/` whenever a listing changes. This module prints progress to stderr;
@@ -31,6 +38,7 @@ import calendar
 import datetime as dt
 import json
 import logging
+import multiprocessing
 import os
 import shutil
 import socket
@@ -44,7 +52,10 @@ from pathlib import Path
 import yaml
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
+from jinja2 import ChoiceLoader, DictLoader, pass_context
 from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import InclusionLevel
+from mkdocs.utils.meta import get_data
 
 from . import ROOT, history, urls
 from . import search
@@ -61,6 +72,9 @@ MARKER = ".scp-build"
 MARKER_TEXT = ("Thư mục này do `python build.py build` tạo ra; lần dựng sau sẽ thay thế toàn bộ.\n"
                "This folder was made by `python build.py build`; the next build replaces all of it.\n")
 WORK_MARKER = ".scp-build-work"
+# Processes a build uses: the cores this process may run on, up to 4 (mkdocs' fixed cost per
+# process, reading the config and every file, outweighs the share of pages past that).
+PROCESSES = max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
 
 
 class BuildError(Exception):
@@ -74,14 +88,16 @@ def say(message: str) -> None:
 class _Progress(BasePlugin):
     """Counts pages as mkdocs writes them and prints a line every PROGRESS_EVERY."""
 
-    def __init__(self):
+    def __init__(self, label: str = ""):
         super().__init__()
         self.count = 0
+        self.label = label
 
     def on_post_page(self, output, /, *, page, config):
-        self.count += 1
-        if self.count % PROGRESS_EVERY == 0:
-            say(f"mkdocs: {self.count} trang HTML / {self.count} HTML pages")
+        if output:                 # a page of another shard renders empty and is not written
+            self.count += 1
+            if self.count % PROGRESS_EVERY == 0:
+                say(f"mkdocs{self.label}: {self.count} trang HTML / {self.count} HTML pages")
         return output
 
 
@@ -134,11 +150,130 @@ class _SectionTabs(BasePlugin):
         return output
 
 
-def add_plugins(config) -> None:
-    """Register the build's own plugins (raw pages, section tabs, progress) on a loaded mkdocs config."""
+class _SharedBlocks(BasePlugin):
+    """The theme renders its tabs and side navigation for every page: the costliest part of a
+    page. For a page outside the nav with no table of contents they depend only on the page's
+    depth (links are relative), the active nav entries and its `hide` front matter, so such
+    pages share one rendering per key (`scp_shared` in overrides/main.html)."""
+
+    def __init__(self):
+        super().__init__()
+        self.cache: dict[tuple, str] = {}
+
+    def on_env(self, env, /, *, config, files):
+        self.cache = {}
+        env.globals["scp_shared"] = self.shared
+        return env
+
+    @pass_context
+    def shared(self, context, block: str, caller):
+        page, nav = context.get("page"), context.get("nav")
+        if page is None or nav is None or page.toc or page.is_homepage or page in nav.pages:
+            return caller()
+        key = (block, page.url.count("/"), tuple(p.url for p in nav.pages if p.active),
+               tuple((page.meta or {}).get("hide") or ()))
+        if key not in self.cache:
+            self.cache[key] = caller()
+        return self.cache[key]
+
+
+_SKIP_TEMPLATE = "scp-other-shard.html"
+
+
+class _Shard(BasePlugin):
+    """Build page i of the sorted documentation pages only when i % count == index.
+
+    Every process holds all files and the whole nav, so a page it builds is the page one process
+    builds. The others get an empty template, and mkdocs does not write empty output ("Generated
+    empty output"). They are still read whole when other pages show them (the nav's pages) or
+    the theme's search index holds them (no `search: exclude`), so that every shard's nav and
+    index are one process's; of the rest (listing and group pages) only the front matter is
+    read: the sitemap leaves out `robots: noindex` pages. Only shard 0 copies the static files."""
+
+    def __init__(self, index: int, count: int):
+        super().__init__()
+        self.index, self.count = index, count
+        self.mine: set[str] = set()
+
+    def on_files(self, files, /, *, config):
+        pages = sorted(f.src_uri for f in files.documentation_pages())
+        self.mine = {uri for i, uri in enumerate(pages) if i % self.count == self.index}
+        if self.index:
+            for file in files:
+                if not file.is_documentation_page():
+                    file.inclusion = InclusionLevel.EXCLUDED
+        return files
+
+    def on_env(self, env, /, *, config, files):
+        env.loader = ChoiceLoader([DictLoader({_SKIP_TEMPLATE: ""}), env.loader])
+        return env
+
+    def on_page_read_source(self, /, *, page, config):
+        if page.file.src_uri in self.mine or page.file.inclusion.is_in_nav():
+            return None
+        source = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")
+        end = source.find("\n---", 3) if source.startswith("---") else -1
+        front = source[:end + 4] + "\n" if end > 0 else ""
+        searched = not (get_data(front)[1].get("search") or {}).get("exclude")
+        return source if searched else front
+
+    def on_page_markdown(self, markdown, /, *, page, config, files):
+        if page.file.src_uri not in self.mine:
+            page.meta["template"] = _SKIP_TEMPLATE
+        return markdown
+
+
+def add_plugins(config, shard: tuple[int, int] = (0, 1)) -> None:
+    """Register the build's own plugins (raw pages, section tabs, shared blocks, progress; the
+    shard of a parallel build) on a loaded mkdocs config."""
     config.plugins["scp-raw-pages"] = _RawPages()
     config.plugins["scp-section-tabs"] = _SectionTabs()
-    config.plugins["scp-progress"] = _Progress()
+    config.plugins["scp-shared-blocks"] = _SharedBlocks()
+    index, count = shard
+    if count > 1:
+        config.plugins["scp-shard"] = _Shard(index, count)
+    config.plugins["scp-progress"] = _Progress(f" {index + 1}/{count}" if count > 1 else "")
+
+
+class _Forked:
+    """`fn(*args)` in a forked process while this one goes on; `result()` waits for it and
+    returns its value or raises its error as a BuildError. Forked, so that the child starts
+    with the listings in memory (shared until written) and only the result is pickled."""
+
+    def __init__(self, fn, *args):
+        context = multiprocessing.get_context("fork")
+        self._answer, sender = context.Pipe(duplex=False)
+        sys.stdout.flush()
+        sys.stderr.flush()           # or the child would print what is still buffered again
+        self._process = context.Process(target=_run_child, args=(sender, fn, args), daemon=True)
+        self._process.start()
+        sender.close()
+
+    def result(self):
+        try:
+            ok, value = self._answer.recv()
+        except EOFError:
+            self._process.join()
+            ok, value = False, f"một tiến trình con dừng đột ngột (mã {self._process.exitcode}) / a worker died"
+        if not ok:
+            raise BuildError(value)
+        return value
+
+    def stop(self) -> None:
+        """Wait for the child (end it first if it is still running: the build failed elsewhere)."""
+        if self._process.is_alive() and not self._answer.poll():
+            self._process.terminate()
+        self._process.join()
+        self._answer.close()
+
+
+def _run_child(sender, fn, args) -> None:
+    try:
+        sender.send((True, fn(*args)))
+    except BuildError as err:
+        sender.send((False, str(err)))
+    except Exception as err:  # reported by the parent as one message, like its own errors
+        sender.send((False, f"dựng trang thất bại / build failed: {type(err).__name__}: {err}"))
 
 
 @contextmanager
@@ -153,9 +288,12 @@ def _timed(phases: dict | None, name: str):
 
 
 def generate(listings_dir: Path, docs_dir: Path, site_url: str, on: dt.date,
-             phases: dict | None = None, exclude_samples: bool = False) -> int:
+             phases: dict | None = None, exclude_samples: bool = False,
+             data_dir: Path | None = None, parallel: bool = False) -> int:
     """Validate and write all generated pages and data into `docs_dir`, judged on `on`. Returns the page count.
-    With `exclude_samples`, listings marked `sample: true` are left out of everything."""
+    With `exclude_samples`, listings marked `sample: true` are left out of everything. The search
+    files go to `data_dir` (default `docs_dir`). `parallel` writes the open data and the search
+    files in a forked process while this one renders the pages."""
     if not listings_dir.is_dir():
         raise BuildError(f"không tìm thấy thư mục {listings_dir} / directory not found")
     with _timed(phases, "validate"):
@@ -168,16 +306,33 @@ def generate(listings_dir: Path, docs_dir: Path, site_url: str, on: dt.date,
     say(f"{len(listings)} tin hợp lệ, ngày tham chiếu {on.isoformat()} / "
         f"{len(listings)} valid listings, reference date {on.isoformat()}")
     docs_dir.mkdir(parents=True, exist_ok=True)
-    with _timed(phases, "render"):
-        pages = render_docs(listings, docs_dir, site_url, on, progress=say, repository=repository_url())
-    with _timed(phases, "export"):
+    with _timed(phases, "history"):
         dates = history.git_dates(listings_dir)  # (first added, last changed) of committed files, one git pass
-        write_exports(listings, docs_dir, site_url, on, changed={path: last for path, (_, last) in dates.items()})
-    with _timed(phases, "stats"):
-        write_stats(listings, docs_dir, site_url, on, git_dates=dates)
-    with _timed(phases, "index"):
-        write_search(listings, docs_dir, on)
+    data = (listings, docs_dir, data_dir or docs_dir, site_url, on, dates)
+    worker = _Forked(_write_data, *data) if parallel else None
+    try:
+        with _timed(phases, "render"):
+            pages = render_docs(listings, docs_dir, site_url, on, progress=say, repository=repository_url())
+        with _timed(phases, "stats"):
+            write_stats(listings, docs_dir, site_url, on, git_dates=dates)
+        data_phases = worker.result() if worker else _write_data(*data)
+    finally:
+        if worker:
+            worker.stop()
+    if phases is not None:
+        for name, seconds in data_phases.items():
+            phases[name] = phases.get(name, 0.0) + seconds
     return pages
+
+
+def _write_data(listings: list, docs_dir: Path, data_dir: Path, site_url: str, on: dt.date, dates: dict) -> dict:
+    """The open data and the search files (they need the listings, not the pages); their phases' seconds."""
+    phases: dict[str, float] = {}
+    with _timed(phases, "export"):
+        write_exports(listings, docs_dir, site_url, on, changed={path: last for path, (_, last) in dates.items()})
+    with _timed(phases, "index"):
+        write_search(listings, docs_dir, on, data_dir)
+    return phases
 
 
 def repository_url() -> str:
@@ -247,10 +402,13 @@ def _quiet_mkdocs(on: dt.date):
 
 
 def build(listings_dir: Path, out_dir: Path, site_url: str = DEFAULT_SITE_URL,
-          phases: dict | None = None, on: dt.date | None = None, exclude_samples: bool = False) -> int:
+          phases: dict | None = None, on: dt.date | None = None, exclude_samples: bool = False,
+          processes: int | None = None) -> int:
     """Build the site into `out_dir`, replacing it only on success. Returns the page count.
-    `on` is the reference date; None means `status.reference_date()` (SOURCE_DATE_EPOCH or today)."""
+    `on` is the reference date; None means `status.reference_date()` (SOURCE_DATE_EPOCH or today).
+    `processes` > 1 builds in that many processes (default `PROCESSES`), with the same output."""
     started = time.perf_counter()
+    processes = processes or PROCESSES
     site_url = urls.site_base(site_url)
     try:
         on = on or reference_date()
@@ -265,13 +423,13 @@ def build(listings_dir: Path, out_dir: Path, site_url: str = DEFAULT_SITE_URL,
         raise BuildError(f"không ghi được vào {out_dir.parent} ({err.strerror}) / "
                          f"cannot write into {out_dir.parent}") from None
     try:
-        docs, site = work / "docs", work / "site"
-        pages = generate(listings_dir, docs, site_url, on, phases, exclude_samples)
+        docs, site, data = work / "docs", work / "site", work / "data"
+        pages = generate(listings_dir, docs, site_url, on, phases, exclude_samples, data, parallel=processes > 1)
         say(f"đã tạo {pages} trang Markdown, đang chạy mkdocs / {pages} Markdown pages, running mkdocs")
         with _quiet_mkdocs(on), _timed(phases, "mkdocs"):
-            config = mkdocs_config(docs, site, site_url, on)
-            add_plugins(config)
-            mkdocs_build(config)
+            _run_mkdocs(docs, site, site_url, on, processes)
+        with _timed(phases, "merge"):
+            _merge(data, site)
         (site / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         _swap(site, out_dir, work)
     except BuildError:
@@ -283,6 +441,43 @@ def build(listings_dir: Path, out_dir: Path, site_url: str = DEFAULT_SITE_URL,
     say(f"xong: {out_dir} ({pages} trang, ngày tham chiếu {on.isoformat()}, "
         f"{time.perf_counter() - started:.1f} s) / done: {out_dir} ({pages} pages)")
     return pages
+
+
+def _run_mkdocs(docs: Path, site: Path, site_url: str, on: dt.date, processes: int) -> None:
+    """mkdocs over `docs` into `site`; with several processes, each builds its shard of the pages
+    into its own folder, then the shards are moved into `site`."""
+    def shard(index: int, into: Path) -> None:
+        config = mkdocs_config(docs, into, site_url, on)
+        add_plugins(config, (index, processes))
+        mkdocs_build(config)
+
+    others = [(_Forked(shard, i, site.with_name(f"site-{i}")), site.with_name(f"site-{i}")) for i in range(1, processes)]
+    try:
+        shard(0, site)
+        for worker, _folder in others:
+            worker.result()
+    finally:
+        for worker, _folder in others:
+            worker.stop()
+    for _worker, folder in others:
+        _merge(folder, site)
+
+
+def _merge(source: Path, target: Path) -> None:
+    """Move everything under `source` into `target`: a folder `target` lacks moves whole. A file
+    both hold must be the same (the theme's own pages, which every shard renders alike)."""
+    if not source.is_dir():
+        return
+    for entry in sorted(source.iterdir()):
+        there = target / entry.name
+        if not there.exists():
+            os.replace(entry, there)
+        elif entry.is_dir() and there.is_dir():
+            _merge(entry, there)
+        elif entry.is_file() and there.is_file() and entry.read_bytes() == there.read_bytes():
+            continue
+        else:
+            raise BuildError(f"hai phần của bản dựng khác nhau ở {there} / two parts of the build differ at {there}")
 
 
 def _refuse(out_dir: Path, vi: str, en: str) -> BuildError:

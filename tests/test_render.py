@@ -197,3 +197,24 @@ def test_a_field_declared_once_reaches_page_export_schema_and_guide(tmp_path):
     assert "minimum_order" in json.dumps(schema.json_schema())
     assert "# minimum_order:" in guide.yaml_template("offer")
     assert "minimum_order" in {row["path"] for row in guide.field_rows(models.Offer.model_json_schema(), models.Offer.model_json_schema().get("$defs", {}), "")}
+
+
+def test_matching_a_category_of_thousands_stays_linear(monkeypatch):
+    """5,000 offers and 5,000 demands of one material, spread over all 34 provinces: every
+    listing gets MATCHES_MAX counterparts, nearest first, and matching them all compares about
+    MATCHES_MAX pairs per listing, not every offer with every demand (50 million)."""
+    provinces = list(render.vocab.PROVINCES.values())
+    listings = [MODELS[kind].model_construct(
+        kind=kind, id=f"{kind}-{i:05d}", name=f"{kind} {i:05d}", organisation="org", sample=False,
+        material_category="nhua", province=provinces[i % len(provinces)],
+        valid_from=None, valid_until=ON + dt.timedelta(days=30 + i % 300))
+        for kind in ("offer", "demand") for i in range(5000)]
+    compared = []
+    overlap = render._overlap
+    monkeypatch.setattr(render, "_overlap", lambda a, b: compared.append(1) or overlap(a, b))
+    d = render.Catalogue(listings, ON)
+    for listing in listings:
+        found = d.matches(listing)
+        assert len(found) == render.MATCHES_MAX and {x.kind for x in found} != {listing.kind}
+        assert found[0].province == listing.province
+    assert len(compared) <= 2 * render.MATCHES_MAX * len(listings)

@@ -169,6 +169,58 @@ def test_two_builds_are_identical(built, tmp_path):
     assert _tree_hash(again) == _tree_hash(built)
 
 
+def test_one_process_or_several_give_the_same_bytes(built, tmp_path):
+    """A parallel build (open data and search in a second process, mkdocs in shards) writes
+    what one process writes; 3 shards, so that a shard holds pages of every kind."""
+    for processes in (1, 3):
+        site.build(SITE_FIXTURES, tmp_path / str(processes), SITE_URL, on=ON, processes=processes)
+        assert _tree_hash(tmp_path / str(processes)) == _tree_hash(built), processes
+
+
+def test_shared_tabs_and_navigation_are_what_the_theme_renders(built, tmp_path, monkeypatch):
+    monkeypatch.setattr(site._SharedBlocks, "on_env", lambda self, env, /, **kwargs: env)
+    site.build(SITE_FIXTURES, tmp_path / "plain", SITE_URL, on=ON, processes=1)
+    assert _tree_hash(tmp_path / "plain") == _tree_hash(built)
+
+
+def _kept(built: Path, tmp_path: Path) -> tuple[Path, dict]:
+    out = tmp_path / "site"
+    shutil.copytree(built, out)
+    return out, _tree_hash(out)
+
+
+@pytest.mark.parametrize("where, failure, message", [
+    ("write_search", "raise", "OSError: đĩa đầy"),                   # in the worker, beside render
+    ("write_search", "exit", "dừng đột ngột"),                        # the worker dies
+    ("render_docs", "raise", "OSError: đĩa đầy"),                     # in this process, worker running
+    ("mkdocs_build", "raise", "OSError: đĩa đầy"),                    # in a shard
+])
+def test_a_failure_in_any_process_keeps_the_old_site(built, tmp_path, monkeypatch, capsys, where, failure, message):
+    out, before = _kept(built, tmp_path)
+
+    def broken(*args, **kwargs):
+        if failure == "exit":
+            os._exit(3)
+        raise OSError("đĩa đầy")
+
+    monkeypatch.setattr(site, where, broken)
+    monkeypatch.setattr(site, "PROCESSES", 2)
+    assert cli.main(["build", "--listings", str(SITE_FIXTURES), "--out", str(out), "--date", ON.isoformat()]) == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert _tree_hash(out) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.build-")] == []
+
+
+def test_merging_shards_refuses_two_different_files(tmp_path):
+    for name, text in (("a", "một"), ("b", "hai")):
+        (tmp_path / name / "x").mkdir(parents=True)
+        (tmp_path / name / "x" / "404.html").write_text(text, encoding="utf-8")
+    (tmp_path / "b" / "x" / "moi").mkdir()
+    with pytest.raises(site.BuildError, match="khác nhau"):
+        site._merge(tmp_path / "b", tmp_path / "a")
+
+
 def test_invalid_listing_keeps_the_old_site(built, tmp_path, capsys):
     out = tmp_path / "site"
     shutil.copytree(built, out)

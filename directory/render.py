@@ -318,12 +318,16 @@ def _card(listing: ListingBase, d: Catalogue) -> dict:
 
 
 class Writer:
-    """Renders templates into `docs_dir/<path>index.md` with front matter."""
+    """Renders templates into `docs_dir/<path>index.md` with front matter. `written` lists the
+    paths in order; with `keep_unchanged` a file whose text is the same is not rewritten (the
+    live preview: mkdocs rebuilds only what a save really changed)."""
 
-    def __init__(self, docs_dir: Path, progress: Progress | None):
+    def __init__(self, docs_dir: Path, progress: Progress | None, keep_unchanged: bool = False):
         self.docs_dir = docs_dir
         self.progress = progress
+        self.keep_unchanged = keep_unchanged
         self.count = 0
+        self.written: list[str] = []
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(TEMPLATES / "pages")), autoescape=True,
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
@@ -360,8 +364,10 @@ class Writer:
             front.append("robots: noindex")
         text = "---\n" + "\n".join(front) + "\n---\n\n" + body.strip() + "\n"
         target = self.docs_dir / path / "index.md"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        self.written.append(path)
+        if not (self.keep_unchanged and target.is_file() and target.read_text(encoding="utf-8") == text):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
         self.count += 1
         if self.progress and self.count % PROGRESS_EVERY == 0:
             self.progress(f"đã tạo {self.count} trang / {self.count} pages written")
@@ -373,15 +379,30 @@ def render_docs(listings: Iterable[ListingBase], docs_dir: Path, site_url: str, 
     d = Catalogue(listings, on)
     w = Writer(docs_dir, progress)
     shutil.copytree(TEMPLATES / "assets", docs_dir / "assets", dirs_exist_ok=True)
-    for listing in d.listings:
-        _listing_page(w, d, listing, site_url)
-    _kind_pages(w, d)
-    _sector_pages(w, d)
-    _province_pages(w, d)
-    _board_page(w, d)
-    _home_page(w, d)
-    _guide_page(w, repository)
+    for unit in units(d):
+        render_unit(w, d, unit, site_url, repository)
     return w.count
+
+
+def units(d: Catalogue) -> list[tuple[str, ...]]:
+    """Every unit of pages, in writing order. A unit is the pages one function renders together
+    (a listing's page and, for an organisation, the pages of what it owns; a sector's pages...);
+    the live preview (`preview.py`) re-renders only the units a change touches."""
+    return ([("listing", x.id) for x in d.listings] + [("kind", k) for k in vocab.KINDS.codes()]
+            + [("sector", code) for code in vocab.SECTORS.codes()] + [("sectors",)]
+            + [("province", name) for name in _province_order()] + [("provinces",)]
+            + [("board", code) for code in vocab.MATERIAL_CATEGORIES.codes()] + [("boards",)]
+            + [("home",), ("guide",)])
+
+
+def render_unit(w: Writer, d: Catalogue, unit: tuple[str, ...], site_url: str, repository: str) -> None:
+    name, *args = unit
+    if name == "listing":
+        _listing_page(w, d, d.by_id[args[0]], site_url)
+    elif name == "guide":
+        _guide_page(w, repository)
+    else:
+        _UNIT_PAGES[name](w, d, *args)
 
 
 def _status_line(listing: ListingBase, d: Catalogue) -> dict | None:
@@ -502,32 +523,36 @@ def _group_pages(w: Writer, d: Catalogue, path: str, title: str, parent: tuple[s
     return groups
 
 
-def _kind_pages(w: Writer, d: Catalogue) -> None:
-    """Index pages whose size is bounded: groups × GROUP_PREVIEW cards, never all listings."""
+def _kind_page(w: Writer, d: Catalogue, kind: str) -> None:
+    """A kind's index page, whose size is bounded: groups × KIND_PREVIEW cards, never all listings
+    (models and exhibitions, a gallery and a calendar, go over pages)."""
     anchor = lambda kind: "#" + urls.KIND_PATHS[kind]  # noqa: E731
-    for kind in ("organisation", "recycler", "distributor"):
+    if kind in ("organisation", "recycler", "distributor"):
         groups = _grouped(d.by_kind[kind], d, lambda x: [d.province_of(x)], _province_order(), str)
         w.page(urls.kind_index_path(kind), "kind_index.html", vocab.KINDS.label(kind), kind=kind,
                how="Theo tỉnh/thành phố", total=len(d.by_kind[kind]),
                groups=[_preview(name, cards, urls.province_path(name) + anchor(kind), KIND_PREVIEW)
                        for name, cards in groups])
-    products = _grouped(d.by_kind["product"], d, Catalogue.sectors_of, vocab.SECTORS.codes(), str)
-    w.page(urls.kind_index_path("product"), "kind_index.html", vocab.KINDS.label("product"), kind="product",
-           how="Theo ngành", total=len(d.by_kind["product"]),
-           groups=[_preview(vocab.SECTORS.label(code), cards, urls.sector_path(code) + anchor("product"), KIND_PREVIEW)
-                   for code, cards in products])
-    # SCP models: a gallery grouped by the programme decision each came from.
-    models = sorted(({**_card(m, d), "document": m.programme.document, "task": m.programme.task,
-                      "title": m.programme.title, "url": m.programme.url, "year": m.year,
-                      "status": vocab.MODEL_STATUSES.label(m.status),
-                      "sectors": [vocab.SECTORS.label(s) for s in m.sectors]} for m in d.by_kind["model"]),
-                    key=lambda card: card["document"])  # stable: by name within a document
-    _paged(w, urls.kind_index_path("model"), "models.html", vocab.KINDS.label("model"), models,
-           total=len(models))
-    upcoming, past = d.exhibitions()
-    _two_sided(w, urls.kind_index_path("exhibition"), "exhibitions.html", vocab.KINDS.label("exhibition"),
-               {"upcoming": [_exhibition_row(x, d) for x in upcoming], "past": [_exhibition_row(x, d) for x in past]})
-    for kind in ("offer", "demand"):
+    elif kind == "product":
+        products = _grouped(d.by_kind["product"], d, Catalogue.sectors_of, vocab.SECTORS.codes(), str)
+        w.page(urls.kind_index_path("product"), "kind_index.html", vocab.KINDS.label("product"), kind="product",
+               how="Theo ngành", total=len(d.by_kind["product"]),
+               groups=[_preview(vocab.SECTORS.label(code), cards, urls.sector_path(code) + anchor("product"),
+                                KIND_PREVIEW) for code, cards in products])
+    elif kind == "model":   # a gallery grouped by the programme decision each came from
+        models = sorted(({**_card(m, d), "document": m.programme.document, "task": m.programme.task,
+                          "title": m.programme.title, "url": m.programme.url, "year": m.year,
+                          "status": vocab.MODEL_STATUSES.label(m.status),
+                          "sectors": [vocab.SECTORS.label(s) for s in m.sectors]} for m in d.by_kind["model"]),
+                        key=lambda card: card["document"])  # stable: by name within a document
+        _paged(w, urls.kind_index_path("model"), "models.html", vocab.KINDS.label("model"), models,
+               total=len(models))
+    elif kind == "exhibition":
+        upcoming, past = d.exhibitions()
+        _two_sided(w, urls.kind_index_path("exhibition"), "exhibitions.html", vocab.KINDS.label("exhibition"),
+                   {"upcoming": [_exhibition_row(x, d) for x in upcoming],
+                    "past": [_exhibition_row(x, d) for x in past]})
+    else:   # offer, demand
         items = d.by_kind[kind]
         active = [x for x in items if d.active(x)]
         expired = sorted((x for x in items if not d.active(x)), key=lambda x: (x.valid_until, x.id), reverse=True)
@@ -559,47 +584,60 @@ def _by_kind_cards(items: list[ListingBase], d: Catalogue) -> list[tuple[str, li
             for kind, cards in _grouped(items, d, lambda x: [x.kind], vocab.KINDS.codes(), str)]
 
 
-def _sector_pages(w: Writer, d: Catalogue) -> None:
-    rows = []
-    for code in vocab.SECTORS.codes():
-        items = d.by_sector.get(code, [])
-        rows.append({"label": vocab.SECTORS.label(code), "path": urls.sector_path(code), "count": len(items)})
-        title, search = f"Ngành {vocab.SECTORS.label(code)}", f"{urls.SEARCH}?nganh={code}"
-        groups = _group_pages(w, d, urls.sector_path(code), title, (urls.SECTORS, "Ngành"), items, search)
-        w.page(urls.sector_path(code), "group.html", title, parent=(urls.SECTORS, "Ngành"), groups=groups,
-               total=len(items), search=search)
+def _sector_page(w: Writer, d: Catalogue, code: str) -> None:
+    items = d.by_sector.get(code, [])
+    title, search = f"Ngành {vocab.SECTORS.label(code)}", f"{urls.SEARCH}?nganh={code}"
+    groups = _group_pages(w, d, urls.sector_path(code), title, (urls.SECTORS, "Ngành"), items, search)
+    w.page(urls.sector_path(code), "group.html", title, parent=(urls.SECTORS, "Ngành"), groups=groups,
+           total=len(items), search=search)
+
+
+def _sectors_page(w: Writer, d: Catalogue) -> None:
+    rows = [{"label": vocab.SECTORS.label(code), "path": urls.sector_path(code), "count": len(d.by_sector.get(code, []))}
+            for code in vocab.SECTORS.codes()]
     w.page(urls.SECTORS, "group_index.html", "Ngành", sections=[("", rows)])
 
 
-def _province_pages(w: Writer, d: Catalogue) -> None:
+def _province_page(w: Writer, d: Catalogue, name: str) -> None:
+    items = d.by_province.get(name, [])
+    parent, search = (urls.PROVINCES, "Tỉnh, thành phố"), f"{urls.SEARCH}?tinh={vocab.province_code(name)}"
+    groups = _group_pages(w, d, urls.province_path(name), name, parent, items, search)
+    w.page(urls.province_path(name), "group.html", name, parent=parent, groups=groups, total=len(items),
+           search=search)
+
+
+def _provinces_page(w: Writer, d: Catalogue) -> None:
     sections: dict[str, list] = defaultdict(list)
     for name in _province_order():
-        items = d.by_province.get(name, [])
         sections[vocab.REGIONS.label(vocab.region_of(name))].append(
-            {"label": name, "path": urls.province_path(name), "count": len(items)})
-        parent, search = (urls.PROVINCES, "Tỉnh, thành phố"), f"{urls.SEARCH}?tinh={vocab.province_code(name)}"
-        groups = _group_pages(w, d, urls.province_path(name), name, parent, items, search)
-        w.page(urls.province_path(name), "group.html", name, parent=parent, groups=groups, total=len(items),
-               search=search)
+            {"label": name, "path": urls.province_path(name), "count": len(d.by_province.get(name, []))})
     w.page(urls.PROVINCES, "group_index.html", "Tỉnh, thành phố", sections=list(sections.items()))
 
 
-def _board_page(w: Writer, d: Catalogue) -> None:
-    """The board: an overview of material categories, and one page per category with matches."""
-    rows = []
-    for code in vocab.MATERIAL_CATEGORIES.codes():
-        sides = {kind: [{**_exchange_row(x, d), "matches": [_exchange_row(m, d) for m in d.matches(x)]}
-                        for x in d.by_group.get((kind, "material", code), []) if d.active(x)]
-                 for kind in ("demand", "offer")}
-        if not (sides["demand"] or sides["offer"]):
-            continue
-        label = vocab.MATERIAL_CATEGORIES.label(code)
-        matched = sum(1 for row in sides["demand"] if row["matches"])
-        rows.append({"label": label, "path": urls.board_path(code), "demands": len(sides["demand"]),
-                     "offers": len(sides["offer"]), "matched": matched})
-        _two_sided(w, urls.board_path(code), "board.html", f"Cung cầu: {label}",
+def _board_sides(d: Catalogue, code: str) -> dict[str, list[Exchange]]:
+    return {kind: [x for x in d.by_group.get((kind, "material", code), []) if d.active(x)]
+            for kind in ("demand", "offer")}
+
+
+def _board_category(w: Writer, d: Catalogue, code: str) -> None:
+    """A material category's page on the board: its active demands and offers, each with its matches."""
+    sides = {kind: [{**_exchange_row(x, d), "matches": [_exchange_row(m, d) for m in d.matches(x)]} for x in items]
+             for kind, items in _board_sides(d, code).items()}
+    if sides["demand"] or sides["offer"]:
+        _two_sided(w, urls.board_path(code), "board.html", f"Cung cầu: {vocab.MATERIAL_CATEGORIES.label(code)}",
                    {"demands": sides["demand"], "offers": sides["offer"]}, on=_date(d.on),
                    parent=(urls.BOARD, "Bảng cung cầu"))
+
+
+def _board_index(w: Writer, d: Catalogue) -> None:
+    """The board's overview: per material category, how many demands, offers and matched demands."""
+    rows = []
+    for code in vocab.MATERIAL_CATEGORIES.codes():
+        sides = _board_sides(d, code)
+        if sides["demand"] or sides["offer"]:
+            rows.append({"label": vocab.MATERIAL_CATEGORIES.label(code), "path": urls.board_path(code),
+                         "demands": len(sides["demand"]), "offers": len(sides["offer"]),
+                         "matched": sum(1 for x in sides["demand"] if d.matches(x))})
     w.page(urls.BOARD, "board_index.html", "Bảng cung cầu", categories=rows, on=_date(d.on))
 
 
@@ -611,6 +649,12 @@ def _home_page(w: Writer, d: Catalogue) -> None:
     w.page("", "home.html", "Danh bạ cung cầu sản phẩm thân thiện môi trường", searchable=True,
            counts=counts, newest=[{**_card(x, d), "date": _date(x.date_added)} for x in newest],
            upcoming=[_exhibition_row(x, d) for x in upcoming[:UPCOMING_MAX]], on=_date(d.on))
+
+
+_UNIT_PAGES: dict[str, Callable] = {
+    "kind": _kind_page, "sector": _sector_page, "sectors": _sectors_page, "province": _province_page,
+    "provinces": _provinces_page, "board": _board_category, "boards": _board_index, "home": _home_page,
+}
 
 
 # --- Contributor guide, generated from the models ------------------------------------------

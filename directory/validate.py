@@ -85,9 +85,12 @@ class Report:
         return "\n".join(lines)
 
 
-def validate_tree(root: Path, today: dt.date | None = None, only: set[Path] | None = None) -> Report:
+def validate_tree(root: Path, today: dt.date | None = None, only: set[Path] | None = None,
+                  cache: dict | None = None) -> Report:
     """Validate every listing under `root`. With `only`, report file-level problems
-    for those files alone (cross-listing checks still see the whole tree)."""
+    for those files alone (cross-listing checks still see the whole tree). With a `cache`
+    (a dict kept between calls: the live preview), a file whose size and mtime are unchanged
+    is not read again, and its listing is the same object as before."""
     today = today or dt.date.today()
     report = Report()
     broken_organisations: set[str] = set()  # present but invalid: already reported, not "missing"
@@ -96,7 +99,7 @@ def validate_tree(root: Path, today: dt.date | None = None, only: set[Path] | No
     try:
         for path in _listing_files(root, report):
             report.checked += 1
-            entry = _validate_file(path, report)
+            entry = _validate_file(path, report) if cache is None else _validate_cached(path, report, cache)
             if entry is not None:
                 report.entries.append(entry)
             elif path.parent.name == "organisation":
@@ -130,6 +133,17 @@ def _listing_files(root: Path, report: Report) -> list[Path]:
             report.errors.append(Problem(str(path), 1, "", "misplaced_file",
                                          (("kinds", ", ".join(vocab.KINDS.codes())),)))
     return files
+
+
+def _validate_cached(path: Path, report: Report, cache: dict) -> tuple[ListingBase, LoadedFile] | None:
+    status = path.stat()
+    stamp = (status.st_size, status.st_mtime_ns)
+    if path not in cache or cache[path][0] != stamp:
+        own = Report()
+        cache[path] = (stamp, _validate_file(path, own), own.errors)
+    _stamp, entry, errors = cache[path]
+    report.errors.extend(errors)
+    return entry
 
 
 def _validate_file(path: Path, report: Report) -> tuple[ListingBase, LoadedFile] | None:

@@ -24,8 +24,9 @@ test: $(TEST_STAMP) $(NODE_STAMP) browser
 serve: $(RUNTIME_STAMP) $(NODE_STAMP)
 	$(PY) build.py serve
 
-# Benchmarks at 1k-10k synthetic listings vs plain mkdocs-material (~15 min on 2 cores);
-# writes docs/performance.md. `make bench BENCH_ARGS=--quick` for a short run.
+# Benchmarks vs plain mkdocs-material: skewed synthetic listings at 1k, 2.5k, 5k and 10k, even at 1k
+# and 10k, memory, a 10k rebuild, search, a 10k live preview (about 25 min on 2 cores); writes its
+# sections of docs/performance.md. `make bench BENCH_ARGS=--quick` (1k of each shape) takes about 4 min.
 bench: $(TEST_STAMP) $(NODE_STAMP) browser
 	$(PY) bench/run.py $(BENCH_ARGS)
 

@@ -1,7 +1,10 @@
 """Measuring helpers for bench/run.py: child processes, sizes, the mkdocs-material baseline,
 the live-preview latency and the growth fit.
 
-- `run_child` runs a command and returns its wall time and peak memory (os.wait4).
+- `run_child` runs a command and returns its wall time and memory: every 50 ms while it runs,
+  the proportional set size (PSS, /proc/<pid>/smaps_rollup) summed over the child and all
+  its descendants (a build forks: RSS would count the pages they share once per process),
+  and, from os.wait4, the peak RSS of the largest single process.
 - `baseline_corpus` turns a built directory site into plain Markdown pages with the
   same text (one page per generated page, same paths, only the home page in the nav),
   and `write_baseline_config` writes a stock mkdocs-material config for them.
@@ -18,10 +21,12 @@ import gzip
 import html
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -30,20 +35,84 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_child(cmd: list[str], log: Path, env: dict | None = None) -> tuple[float, int]:
-    """Run `cmd` (stdout and stderr to `log`); return (wall seconds, peak RSS in bytes).
-    Raises RuntimeError with the log's tail if it fails."""
+SAMPLE_EVERY = 0.05  # seconds between two memory samples of a running child
+
+
+def run_child(cmd: list[str], log: Path, env: dict | None = None) -> dict:
+    """Run `cmd` (stdout and stderr to `log`). Returns {"wall": seconds, "pss": peak PSS of the
+    child and its descendants together, "rss": peak RSS of the largest single process, both in
+    bytes, "peak_processes": most processes seen at once}. Raises RuntimeError with the log's tail if it fails."""
     with open(log, "wb") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
                                 env={**os.environ, **(env or {})})
-        _pid, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
+        sampler = _TreeSampler(proc.pid)
+        sampler.start()
+        try:
+            _pid, status, usage = os.wait4(proc.pid, 0)
+            wall = time.perf_counter() - start
+        finally:
+            sampler.stop.set()
+            sampler.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
         raise RuntimeError(f"lệnh thất bại / command failed: {' '.join(cmd)}\n{tail}")
-    return wall, usage.ru_maxrss * 1024  # Linux reports kilobytes
+    # ru_maxrss of a waited child is the largest peak among it and the descendants it waited for
+    # (the kernel's exact high-water mark, which 50 ms samples could miss); Linux gives kilobytes.
+    return {"wall": wall, "pss": sampler.peak_pss, "rss": usage.ru_maxrss * 1024, "peak_processes": sampler.most}
+
+
+class _TreeSampler(threading.Thread):
+    """Every SAMPLE_EVERY seconds until `stop` is set: the PSS of `pid` and all its descendants,
+    summed; keeps the peak sum and the most processes seen at once."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.stop = threading.Event()
+        self.peak_pss = self.most = 0
+
+    def run(self) -> None:
+        while True:
+            tree = process_tree(self.pid)
+            self.peak_pss = max(self.peak_pss, sum(pss(p) for p in tree))
+            self.most = max(self.most, len(tree))
+            if self.stop.wait(SAMPLE_EVERY):
+                return
+
+
+def process_tree(pid: int) -> list[int]:
+    """`pid` and every process below it, by the parent id in each /proc/<pid>/stat
+    (/proc/<pid>/task/*/children needs CONFIG_PROC_CHILDREN, which this machine's kernel lacks)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = Path("/proc", entry.name, "stat").read_bytes()
+            except OSError:       # it ended between the listing and the read
+                continue
+            # "pid (command) state ppid ...": the command may hold spaces and parentheses
+            ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+            children.setdefault(ppid, []).append(int(entry.name))
+    tree, todo = [], [pid]
+    while todo:
+        tree.append(todo.pop())
+        todo += children.get(tree[-1], [])
+    return tree
+
+
+def pss(pid: int) -> int:
+    """Proportional set size of one process in bytes (each shared page divided among its
+    sharers); 0 once it has ended."""
+    try:
+        text = Path("/proc", str(pid), "smaps_rollup").read_text()
+    except OSError:
+        return 0
+    for line in text.splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) * 1024   # kB
+    return 0     # a zombie's rollup is empty
 
 
 def tree_size(path: Path) -> tuple[int, int]:
@@ -162,8 +231,10 @@ def preview_latency(listings: Path, listing_file: Path, page_path: str, runs: in
         script = Path(tmp) / "serve.py"
         script.write_text(_SERVE.format(root=str(ROOT)), encoding="utf-8")
         log = open(Path(tmp) / "serve.log", "wb")
+        # its own process group: the preview's data child (directory/preview.py) stops with it
         proc = subprocess.Popen([sys.executable, str(script), str(Path(tmp) / "serve"), str(listings),
-                                 f"127.0.0.1:{port}"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+                                 f"127.0.0.1:{port}"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
         url = f"http://127.0.0.1:{port}/{page_path}"
         original = listing_file.read_text(encoding="utf-8")
         try:
@@ -187,11 +258,11 @@ def preview_latency(listings: Path, listing_file: Path, page_path: str, runs: in
                 times.append(seen)
         finally:
             listing_file.write_text(original, encoding="utf-8")
-            proc.terminate()
+            os.killpg(proc.pid, signal.SIGTERM)
             try:
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                proc.kill()
+                os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
             log.close()
         text = (Path(tmp) / "serve.log").read_text(encoding="utf-8", errors="replace")

@@ -3,6 +3,8 @@
 - `build_site(listings, out)` runs `build.py build` as a user would and fails with its output.
 - `serve(root, headers)` serves a directory with a threaded http.server on 127.0.0.1 (a free
   port), adding `headers` to every response; it yields the base URL.
+- `serve_nginx(root, work)` serves a directory with the nginx server block of docs/deploy.md (gzip,
+  cache, MIME types, security headers, 404), on 127.0.0.1 without TLS; it yields the base URL.
 - `chromium()` launches Debian's /usr/bin/chromium through Playwright (never `playwright
   install`); `SKIP_REASON` says why a test cannot run (no playwright, no chromium), or is None.
 - `Watch(page)` collects console errors, CSP violations, page errors and dialogs of one tab.
@@ -14,9 +16,14 @@ from __future__ import annotations
 import functools
 import http.server
 import importlib.util
+import re
+import shutil
+import socket
 import subprocess
 import sys
 import threading
+import time
+import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -72,6 +79,54 @@ def serving(root: Path, handler: type[http.server.SimpleHTTPRequestHandler]):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+NGINX_MISSING = None if shutil.which("nginx") else "nginx chưa cài / nginx not installed (apt-get install nginx-light)"
+
+
+@contextmanager
+def serve_nginx(root: Path, work: Path):
+    """docs/deploy.md's nginx configuration serving `root` on 127.0.0.1, its files in `work`
+    (TLS and IPv6 listeners dropped: the rest, headers, types, gzip, cache and 404, is as
+    documented); yields "http://127.0.0.1:PORT/". Raises RuntimeError with nginx's own
+    message when it does not start."""
+    block = re.findall(r"```nginx\n(.*?)```", (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8"), re.S)[0]
+    port = _free_port()
+    block = block.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{port};")
+    block = block.replace("listen 80;", f"listen 127.0.0.1:{_free_port()};")
+    block = re.sub(r"\n\s*(listen \[::\]|ssl_)[^;]*;", "", block)
+    assert block.count("root  /srv/scp-danh-ba/current;") == 1
+    block = block.replace("/srv/scp-danh-ba/current", str(root))
+    work.mkdir(parents=True, exist_ok=True)
+    temp = " ".join(f"{name}_temp_path {work};" for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    (work / "nginx.conf").write_text(
+        f"daemon off; master_process off; pid {work}/nginx.pid; error_log stderr;\nevents {{}}\n"
+        f"http {{ include /etc/nginx/mime.types; default_type application/octet-stream; access_log off; {temp}\n"
+        f"{block}\n}}\n", encoding="utf-8")
+    usage = subprocess.run(["nginx", "-h"], capture_output=True, text=True).stderr
+    early_log = ["-e", "stderr"] if "-e filename" in usage else []     # nginx >= 1.19.5
+    process = subprocess.Popen(["nginx", *early_log, "-p", str(work), "-c", str(work / "nginx.conf")],
+                               stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base, timeout=1).close()
+                break
+            except OSError:
+                if process.poll() is not None:
+                    raise RuntimeError(process.stderr.read()) from None
+                time.sleep(0.05)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 @contextmanager

@@ -15,16 +15,12 @@ are checked.
 from __future__ import annotations
 
 import re
-import shutil
-import socket
-import subprocess
-import time
 import urllib.error
 import urllib.request
 from urllib.parse import urlsplit
 
 import pytest
-from browser import ROOT, SKIP_REASON, Watch, build_site, header_search, serve
+from browser import NGINX_MISSING, ROOT, SKIP_REASON, Watch, build_site, header_search, serve, serve_nginx
 
 from directory.deploy import CONTENT_SECURITY_POLICY, SECURITY_HEADERS
 
@@ -173,47 +169,16 @@ def test_deploy_doc_gives_nginx_exactly_these_headers():
 
 # --- The nginx block of docs/deploy.md, run for real when nginx is installed ----------
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def nginx(site, tmp_path_factory):
-    """docs/deploy.md's nginx configuration serving the built site on 127.0.0.1 (TLS and IPv6
-    listeners dropped: the rest, headers, types, gzip, cache and 404, is as documented)."""
-    if not shutil.which("nginx"):
-        pytest.skip("nginx chưa cài / nginx not installed (apt-get install nginx-light)")
-    work = tmp_path_factory.mktemp("nginx")
-    block = re.findall(r"```nginx\n(.*?)```", (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8"), re.S)[0]
-    port = _free_port()
-    block = block.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{port};")
-    block = block.replace("listen 80;", f"listen 127.0.0.1:{_free_port()};")
-    block = re.sub(r"\n\s*(listen \[::\]|ssl_)[^;]*;", "", block)
-    assert block.count("root  /srv/scp-danh-ba/current;") == 1
-    block = block.replace("/srv/scp-danh-ba/current", str(site))
-    temp = " ".join(f"{name}_temp_path {work};" for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    (work / "nginx.conf").write_text(
-        f"daemon off; master_process off; pid {work}/nginx.pid; error_log stderr;\nevents {{}}\n"
-        f"http {{ include /etc/nginx/mime.types; default_type application/octet-stream; access_log off; {temp}\n"
-        f"{block}\n}}\n", encoding="utf-8")
-    usage = subprocess.run(["nginx", "-h"], capture_output=True, text=True).stderr
-    early_log = ["-e", "stderr"] if "-e filename" in usage else []     # nginx >= 1.19.5
-    process = subprocess.Popen(["nginx", *early_log, "-p", str(work), "-c", str(work / "nginx.conf")],
-                               stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}/"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base, timeout=1).close()
-            break
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail(process.stderr.read())
-            time.sleep(0.05)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    """docs/deploy.md's nginx configuration serving the built site (tests/browser.py serve_nginx)."""
+    if NGINX_MISSING:
+        pytest.skip(NGINX_MISSING)
+    try:
+        with serve_nginx(site, tmp_path_factory.mktemp("nginx")) as base:
+            yield base
+    except RuntimeError as err:
+        pytest.fail(str(err))
 
 
 def _head(url: str) -> tuple[int, dict[str, str]]:

@@ -11,6 +11,10 @@
  * Query and filters live in the URL (history.replaceState); the theme's own header search is
  * removed from this page only, as it would also react to ?q=. Listing data is only ever
  * written with textContent, never innerHTML. No inline script or handler.
+ *
+ * The filters come before the results (page.md): beside them on wide screens, behind the
+ * "Bộ lọc" button (#tk-toggle) on phones. They are built off the page and put on it in the
+ * same step as the first results, so the page does not move while it fills (no layout shift).
  */
 (function (root) {
   "use strict";
@@ -40,6 +44,8 @@
   var suggestBox = document.getElementById("tk-suggest");
   var clear = document.getElementById("tk-clear");
   var facetBox = document.getElementById("tk-facets");
+  var toggle = document.getElementById("tk-toggle");
+  var toggleCount = document.getElementById("tk-toggle-count");
   var list = document.getElementById("tk-results");
   var more = document.getElementById("tk-more");
   var rootPath = box.getAttribute("data-root") || "../";
@@ -48,6 +54,7 @@
   var GROUPS = [];
   var state = { q: "", selected: {}, valid: false, shown: PAGE_SIZE };
   var facts = [], labels = null, counters = {}, validCounter = null, validBox = null, timer = null, turn = 0;
+  var pendingFacets = null;   // the filters, until the first results go on the page with them
 
   function readUrl() {
     var params = new URLSearchParams(root.location.search);
@@ -99,8 +106,12 @@
     return GROUPS.every(function (g) { return g === except || passes(item, g); });
   }
 
+  function activeCount() {
+    return (state.valid ? 1 : 0) + GROUPS.reduce(function (n, g) { return n + state.selected[g.param].size; }, 0);
+  }
+
   function filtersActive() {
-    return state.valid || GROUPS.some(function (g) { return state.selected[g.param].size > 0; });
+    return activeCount() > 0;
   }
 
   function el(tag, className, text) {
@@ -110,8 +121,9 @@
     return node;
   }
 
+  /* One option: a label around its checkbox, so the whole row is the target. */
   function checkbox(id, name, value, label, checked, onChange) {
-    var row = el("div", "tk-option");
+    var row = el("label", "tk-option");
     var check = el("input");
     check.type = "checkbox";
     check.id = id;
@@ -119,13 +131,12 @@
     check.value = value;
     check.checked = checked;
     check.addEventListener("change", onChange);
-    var lab = el("label");
-    lab.htmlFor = id;
-    lab.appendChild(document.createTextNode(label + " "));
+    var text = el("span", "tk-option-text");
+    text.appendChild(document.createTextNode(label + " "));
     var count = el("span", "tk-count", "");
-    lab.appendChild(count);
+    text.appendChild(count);
     row.appendChild(check);
-    row.appendChild(lab);
+    row.appendChild(text);
     return { row: row, box: check, count: count };
   }
 
@@ -136,10 +147,11 @@
     });
     validCounter = valid.count;
     validBox = valid.box;
+    var fragment = document.createDocumentFragment();
     var first = el("fieldset", "tk-facet");
     first.appendChild(el("legend", null, "Chứng nhận"));
     first.appendChild(valid.row);
-    facetBox.appendChild(first);
+    fragment.appendChild(first);
     GROUPS.forEach(function (g) {
       var codes = Object.keys(labels[g.key] || {});
       if (!codes.length) return;
@@ -156,8 +168,18 @@
         counters[g.param][code] = option;
         set.appendChild(option.row);
       });
-      facetBox.appendChild(set);
+      fragment.appendChild(set);
     });
+    return fragment;
+  }
+
+  function showFacets() {
+    if (pendingFacets) { facetBox.appendChild(pendingFacets); pendingFacets = null; }
+  }
+
+  function showToggleCount() {
+    var n = activeCount();
+    toggleCount.textContent = n ? " (" + n + " đang chọn)" : "";
   }
 
   /* Every ref matching the query (all listings when there is none), best first. */
@@ -243,7 +265,9 @@
         if (mine !== turn) return;
         var fragment = document.createDocumentFragment();
         items.forEach(function (item) { fragment.appendChild(resultItem(item)); });
+        showFacets();
         list.replaceChildren(fragment);
+        showToggleCount();
         notesBox.replaceChildren.apply(notesBox, found.notes.map(function (n) { return el("p", "tk-note-line", n); }));
         notesBox.hidden = !found.notes.length;
         more.hidden = shown.length <= state.shown;
@@ -265,7 +289,9 @@
         }
       });
     }).catch(function () {
-      if (mine === turn) status.textContent = "Không tải được chỉ mục tìm kiếm. Hãy tải lại trang.";
+      if (mine !== turn) return;
+      showFacets();
+      status.textContent = "Không tải được chỉ mục tìm kiếm. Hãy tải lại trang.";
     });
   }
 
@@ -285,6 +311,11 @@
   readUrl();
   input.value = state.q;
   form.addEventListener("submit", function (event) { event.preventDefault(); });
+  toggle.addEventListener("click", function () {
+    var open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", String(open));
+    facetBox.classList.toggle("tk-facets--open", open);
+  });
   Promise.all([engine.load(rootPath), fetchTable()]).then(function (loaded) {
     var table = loaded[1];
     if (table.build !== engine.manifest.build) {   // a cached table from another build
@@ -297,7 +328,7 @@
     labels = engine.labels;
     GROUPS = engine.manifest.facets;
     readUrl();
-    buildFacets();
+    pendingFacets = buildFacets();
     if (input.value !== state.q) { state.q = input.value; writeUrl(); }
     input.addEventListener("input", function () {
       root.clearTimeout(timer);

@@ -8,8 +8,10 @@ PY := $(VENV)/bin/python
 # The runtime stamp keeps the name the GitHub workflows make (`make .venv/.installed`).
 RUNTIME_STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
-# `npm ci` writes this file; it stands for an installed node_modules/ (lunr.js 2.3.9).
-NODE_STAMP := node_modules/.package-lock.json
+# npm packages as pinned in package-lock.json: the site needs lunr.js only; the tests and the
+# benchmarks add axe-core, MiniSearch, Pagefind and Lighthouse (about 200 MB, devDependencies).
+NODE_STAMP := node_modules/.installed-site
+NODE_DEV_STAMP := node_modules/.installed-dev
 CHROMIUM := /usr/bin/chromium
 
 .PHONY: site test serve bench validate clean node_modules browser
@@ -18,7 +20,7 @@ CHROMIUM := /usr/bin/chromium
 site: $(RUNTIME_STAMP) $(NODE_STAMP)
 	$(PY) build.py build $(SITE_ARGS)
 
-test: $(TEST_STAMP) $(NODE_STAMP) browser
+test: $(TEST_STAMP) $(NODE_DEV_STAMP) browser
 	$(PY) -m pytest
 
 serve: $(RUNTIME_STAMP) $(NODE_STAMP)
@@ -27,7 +29,7 @@ serve: $(RUNTIME_STAMP) $(NODE_STAMP)
 # Benchmarks vs plain mkdocs-material: skewed synthetic listings at 1k, 2.5k, 5k and 10k, even at 1k
 # and 10k, memory, a 10k rebuild, search, a 10k live preview (about 25 min on 2 cores); writes its
 # sections of docs/performance.md. `make bench BENCH_ARGS=--quick` (1k of each shape) takes about 4 min.
-bench: $(TEST_STAMP) $(NODE_STAMP) browser
+bench: $(TEST_STAMP) $(NODE_DEV_STAMP) browser
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 validate: $(RUNTIME_STAMP)
@@ -51,10 +53,16 @@ $(TEST_STAMP): $(RUNTIME_STAMP) pyproject.toml
 # lunr.js for the search page, exactly as pinned in package-lock.json.
 node_modules: $(NODE_STAMP)
 
+# After `make test` everything is there already (`npm ci --omit=dev` would only remove the test tools).
 $(NODE_STAMP): package.json package-lock.json
-	@echo "==> cài lunr.js (npm ci) / installing lunr.js"
-	npm ci --ignore-scripts --no-audit --no-fund
+	@echo "==> cài lunr.js (npm ci --omit=dev) / installing lunr.js"
+	test $(NODE_DEV_STAMP) -nt package-lock.json || npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 	touch $@
+
+$(NODE_DEV_STAMP): package.json package-lock.json
+	@echo "==> cài lunr.js và công cụ kiểm thử (npm ci) / installing lunr.js and the test tools"
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@ $(NODE_STAMP)
 
 # Debian packages for the browser tests: chromium (driven by Playwright; never `playwright install`)
 # and nginx-light (the deploy guide's server block is tested for real). Installing needs root, as in CI.

@@ -61,3 +61,12 @@ def test_make_test_after_make_site_installs_only_the_test_extra(tmp_path):
     (venv / ".installed-test").touch()
     os.utime(venv / ".installed-test", (later + 1, later + 1))
     assert pip_lines(dry_run("test", venv)) == []
+
+
+def test_make_site_installs_lunr_only_and_make_test_the_test_tools_too(tmp_path):
+    def npm(target: str) -> list[str]:   # -B: as on a fresh clone, whatever node_modules/ holds here
+        done = subprocess.run(["make", "-n", "-B", target, f"VENV={tmp_path / 'venv'}"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=60)
+        return [line for line in done.stdout.splitlines() if "npm ci" in line]
+    assert npm("site") and all("--omit=dev" in line for line in npm("site"))
+    assert npm("test") and all("--omit=dev" not in line for line in npm("test"))

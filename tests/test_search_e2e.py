@@ -150,7 +150,7 @@ def test_keyboard_reaches_the_facets(page, site):
     _out, base = site
     _open(page, base)
     page.get_by_label("Từ khóa", exact=False).focus()
-    for _ in range(60):  # results come first in the page, then the filters
+    for _ in range(60):  # from the query box, Tab reaches the filters (before the results)
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.id") == "tk-f-valid":
             break

@@ -45,6 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--date", metavar="YYYY-MM-DD",
                        help="ngày xét hiệu lực chứng nhận; mặc định SOURCE_DATE_EPOCH hoặc hôm nay (giờ Việt Nam) / "
                             "the day statuses are judged on; default SOURCE_DATE_EPOCH, else today in Vietnam")
+    build.add_argument("--engine", choices=("mkdocs", "zensical"), default="mkdocs",
+                       help="bộ dựng trang: mkdocs (mặc định, mkdocs-material) hoặc zensical (thay thế khi "
+                            "mkdocs-material ngừng hỗ trợ, xem docs/deploy.md) / the site engine: mkdocs (default) "
+                            "or zensical, Material for MkDocs' successor (see docs/deploy.md)")
 
     serve = commands.add_parser("serve", help="xem trước trực tiếp / live preview")
     serve.add_argument("--listings", type=Path, default=DEFAULT_LISTINGS)
@@ -107,7 +111,8 @@ def _build(args) -> int:
     from . import site
     try:
         on = reference_date(args.date)
-        site.build(args.listings, args.out, args.site_url, on=on, exclude_samples=args.exclude_samples)
+        site.build(args.listings, args.out, args.site_url, on=on, exclude_samples=args.exclude_samples,
+                   engine=args.engine)
     except (site.BuildError, DateError) as err:
         print(str(err), file=sys.stderr)
         if args.out.exists():

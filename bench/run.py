@@ -98,7 +98,7 @@ def stats(values: list[float]) -> dict:
 # --- One size -------------------------------------------------------------------------
 
 
-def bench_size(shape: str, n: int, repeat: int, work: Path, args, rebuild: bool) -> dict:
+def bench_size(shape: str, n: int, repeat: int, work: Path, args, rebuild: bool, engines: bool = False) -> dict:
     base = work / f"{shape}-{n}"
     data = synthetic.generate(n, SEED, TODAY, shape)
     paths = synthetic.write_tree(data, base)
@@ -118,6 +118,11 @@ def bench_size(shape: str, n: int, repeat: int, work: Path, args, rebuild: bool)
     for run in range(repeat):
         say(f"{shape} {n}: dựng / our build {run + 1}/{repeat}")
         result["ours"].append(our_build(listings, ours_out, base))
+        if engines:
+            say(f"{shape} {n}: dựng bằng Zensical / build with Zensical {run + 1}/{repeat}")
+            result.setdefault("zensical", []).append(measure.run_child(
+                [sys.executable, "build.py", "build", "--engine", "zensical", "--listings", str(listings),
+                 "--out", str(base / "zensical-site"), "--date", TODAY.isoformat()], base / "zensical.log"))
         if run == 0:
             result["largest"] = largest_page(ours_out)
             pages, md_bytes = measure.baseline_corpus(ours_out, base_docs)
@@ -284,7 +289,7 @@ def report(summary: dict, preview: dict | None, args, elapsed: float) -> tuple[s
             f"ours and baseline builds run interleaved. Chạy hết / total run time {elapsed / 60:.1f} min"
             + (" (--quick)" if args.quick else "")]
     sections = [summary_section(summary, args), validation_section(summary), build_section(summary),
-                memory_section(summary), rebuild_section(summary), preview_section(preview),
+                memory_section(summary), rebuild_section(summary), engines_section(summary), preview_section(preview),
                 search_section(summary.get(args.search_shape, {}).get("results", []), args)]
     return "\n".join(head), [(lines[0], "\n".join(lines)) for lines in sections]
 
@@ -411,6 +416,21 @@ def memory_section(summary: dict) -> list[str]:
     out += ["", f"Mục tiêu / target ≤ {PSS_TARGET / 1e6:.0f} MB PSS ở / at {TARGET_N}: "
             + ("; ".join(targets) if targets else f"không đo ở / not measured at {TARGET_N}") + "."]
     return out + [""]
+
+
+def engines_section(summary: dict) -> list[str]:
+    out = ["## Bộ dựng Zensical / Zensical engine", ""]
+    measured = [(shape, r, row) for shape, r, row in _by_shape(summary) if "zensical" in r]
+    if not measured:
+        return out + ["Không đo (không có hình skewed) / not measured (no skewed shape).", ""]
+    shape, r, row = measured[0]
+    zensical = stats([x["wall"] for x in r["zensical"]])
+    return out + [
+        f"`build.py build --engine zensical` ({shape}, {row['n']} tin), xen kẽ với bản dựng mặc định (mkdocs) / "
+        f"interleaved with the default (mkdocs) build. Cùng trang, tệp tìm kiếm và dữ liệu mở (tests/test_zensical.py) "
+        f"/ the same pages, search files and open data.", "",
+        f"- mkdocs: {_s(row['ours'])} s; Zensical: {_s(zensical)} s; tỉ lệ / ratio Zensical / mkdocs "
+        f"**{zensical['median'] / row['ours']['median']:.2f}×**", ""]
 
 
 def rebuild_section(summary: dict) -> list[str]:
@@ -627,6 +647,8 @@ def main(argv: list[str] | None = None) -> int:
         args.repeat, args.validate_repeat, args.preview = 1, 1, False
     # the rebuild: once, at the largest skewed size of a full run
     rebuild_at = None if args.search_only else max((p for p in plan if p[0] == "skewed"), default=None)
+    # the engines side by side: once, at the smallest skewed size
+    engines_at = None if args.search_only else min((p for p in plan if p[0] == "skewed"), default=None)
     if args.browser and not first_result.available():
         say("không có chromium/playwright: bỏ phần trình duyệt / no chromium or playwright: skipping the browser")
         args.browser = False
@@ -634,8 +656,8 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="scp-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        results = [bench_size(shape, n, args.repeat or auto_repeat(n), work, args, (shape, n) == rebuild_at)
-                   for shape, n in plan]
+        results = [bench_size(shape, n, args.repeat or auto_repeat(n), work, args, (shape, n) == rebuild_at,
+                              (shape, n) == engines_at) for shape, n in plan]
         preview = bench_preview(preview_size, "skewed", args.preview_runs, work) if args.preview else None
         if args.quality:
             say("chất lượng tìm kiếm / search quality")

@@ -105,6 +105,13 @@ def test_samples_are_marked_wherever_they_appear(tab, served):
     assert tab.locator(".scp-kinds .scp-badge--sample").count() >= 1
 
 
+def test_search_results_mark_samples_and_only_samples(tab, served):
+    _open_search(tab, served, "?q=tai%20che")
+    rows = {row.locator(".tk-name").inner_text(): row.locator(".scp-badge--sample").count()
+            for row in tab.locator(".tk-result").all()}
+    assert rows["Túi giấy tái chế"] == 1 and rows["Hộp carton tái chế"] == 0   # a sample and a real listing
+
+
 def test_the_section_tab_of_a_listing_is_highlighted(tab, served):
     if tab.width == 390:
         pytest.skip("the tabs are in the drawer on a phone")

@@ -222,6 +222,10 @@
     var link = el("a", "tk-name", item.n);
     link.href = rootPath + item.u;
     li.appendChild(link);
+    if (item.m) {   // a sample: said on every card, result and type-ahead entry
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(el("span", "scp-badge scp-badge--sample", "Dữ liệu mẫu"));
+    }
     var meta = el("p", "tk-meta");
     var parts = [labels.k[item.k]];
     if (item.p) parts.push(labels.p[item.p]);

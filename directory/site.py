@@ -428,7 +428,8 @@ def build(listings_dir: Path, out_dir: Path, site_url: str = DEFAULT_SITE_URL,
         say(f"đã tạo {pages} trang Markdown, đang chạy {engine} / {pages} Markdown pages, running {engine}")
         with _quiet_mkdocs(on), _timed(phases, "mkdocs"):
             if engine == "zensical":
-                from . import zensical  # only here: a mkdocs build needs no Zensical installed
+                # imported only here: a mkdocs build needs no Zensical installed
+                from . import zensical
                 zensical.build(mkdocs_config(docs, site, site_url, on), work)
             else:
                 _run_mkdocs(docs, site, site_url, on, processes)

@@ -116,7 +116,7 @@ class RawPages(Extension):
     python-markdown's own stash of raw HTML: NormalizeWhitespace, which runs first, would
     change the page (tabs, blank lines) where mkdocs hands it on unchanged."""
 
-    def extendMarkdown(self, md) -> None:  # noqa: N802 (python-markdown's name)
+    def extendMarkdown(self, md) -> None:
         handed = _HandOver(md)
         md.preprocessors.register(handed, "scp_raw_pages", 40)   # before NormalizeWhitespace (30)
         md.postprocessors.register(_PutBack(md, handed), "scp_raw_pages", 0)  # after all others
@@ -127,6 +127,7 @@ def build(config, work: Path) -> None:
     `config` is `site.mkdocs_config(...)`; failures are BuildErrors (Vietnamese / English)."""
     try:
         import zensical
+        from click import ClickException  # Zensical's command line, installed with it
     except ImportError:
         raise BuildError("chưa cài Zensical: chạy `.venv/bin/python -m pip install -e '.[test]'` / "
                          "Zensical is not installed: run `.venv/bin/python -m pip install -e '.[test]'`") from None
@@ -140,8 +141,8 @@ def build(config, work: Path) -> None:
     with _stdout_to_stderr():
         try:
             zensical.build(str(config_file), {"clean": False, "strict": False})
-        except Exception as err:  # Zensical reports template and config errors as RuntimeError / ClickException
-            message = err.format_message() if hasattr(err, "format_message") else str(err)
+        except (RuntimeError, ClickException) as err:  # the Rust core's errors (templates) / the config's
+            message = err.format_message() if isinstance(err, ClickException) else str(err)
             raise BuildError(f"Zensical {zensical.version()} không dựng được trang / could not build the site: "
                              f"{message}") from None
     _sitemap(site)
